@@ -1,0 +1,52 @@
+// `pulse <command>`: the command-line front of Pulse.
+import { PulseError, pulseError } from './errors.js'
+import { loadConfig } from './config.js'
+import { generateCommand, GENERATE_HELP } from './commands/generate.js'
+import { validateCommand, VALIDATE_HELP } from './commands/validate.js'
+import { startCommand, START_HELP } from './commands/start.js'
+
+const HELP = `pulse — analytics for learning-platform events
+
+usage: pulse <command> [options]
+
+commands:
+  start       run the pipeline (embedded defaults when no Kafka/S3 is configured)
+  generate    produce synthetic university events to a file, stdout, Kafka or the embedded log
+  validate    check a record file against the event contract and summarise the reasons
+  help        this text; \`pulse help <command>\` for a command's options
+
+configuration comes from PULSE_* environment variables: see docs/configuration.md`
+
+const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
+  generate: { help: GENERATE_HELP, run: (a) => generateCommand(a, loadConfig()) },
+  validate: { help: VALIDATE_HELP, run: (a) => validateCommand(a) },
+  start: { help: START_HELP, run: (a) => startCommand(a, loadConfig()) },
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  try {
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      const topic = rest[0] !== undefined ? COMMANDS[rest[0]] : undefined
+      console.log(topic?.help ?? HELP)
+      return 0
+    }
+    const command = COMMANDS[name]
+    if (command === undefined) throw pulseError('PULSE_ERR_CLI_USAGE', `unknown command ${JSON.stringify(name)}; try \`pulse help\``)
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(command.help)
+      return 0
+    }
+    return await command.run(rest)
+  } catch (err) {
+    if (err instanceof PulseError) {
+      console.error(`pulse: ${err.message} [${err.code}]`)
+      return err.code === 'PULSE_ERR_CLI_USAGE' ? 2 : 1
+    }
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`pulse ${name}: ${(err as Error).message}`)
+      return 2
+    }
+    throw err
+  }
+}

@@ -1,0 +1,101 @@
+// Configuration from the environment. Every variable is listed here with its
+// default (docs/configuration.md mirrors this table); a bad value is a
+// PULSE_ERR_CONFIG naming the variable. No Kafka or S3 configured means the
+// embedded defaults: an in-process event log and a local directory store.
+import { resolve } from 'node:path'
+import { pulseError } from './errors.js'
+
+export interface KafkaSettings {
+  brokers: string[]
+  clientId: string
+  /** Partitions per topic when Pulse creates the topics. */
+  partitions: number
+}
+
+export interface S3Settings {
+  endpoint: string
+  bucket: string
+  region: string
+  accessKeyId: string
+  secretAccessKey: string
+}
+
+export interface PulseConfig {
+  /** undefined: embedded in-process log instead of Kafka. */
+  kafka: KafkaSettings | undefined
+  /** undefined: local directory store at `dataDir` instead of S3. */
+  s3: S3Settings | undefined
+  dataDir: string
+  /** Partitions per topic of the embedded log (mirrors a Kafka topic's). */
+  partitions: number
+  logLevel: 'error' | 'warn' | 'info' | 'debug'
+}
+
+type Env = Record<string, string | undefined>
+
+function text(env: Env, name: string, fallback: string): string {
+  const v = env[name]
+  return v === undefined || v.trim() === '' ? fallback : v.trim()
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw pulseError('PULSE_ERR_CONFIG', `${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`)
+  }
+  return n
+}
+
+function oneOf<const T extends readonly string[]>(env: Env, name: string, values: T, fallback: T[number]): T[number] {
+  const v = text(env, name, fallback)
+  if (!(values as readonly string[]).includes(v)) {
+    throw pulseError('PULSE_ERR_CONFIG', `${name} must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`)
+  }
+  return v as T[number]
+}
+
+export function loadConfig(env: Env = process.env): PulseConfig {
+  const partitions = int(env, 'PULSE_PARTITIONS', 4, 1, 1024)
+  const brokers = text(env, 'PULSE_KAFKA_BROKERS', '')
+  const endpoint = text(env, 'PULSE_S3_ENDPOINT', '')
+  if (endpoint !== '' && !/^https?:\/\/[^/]+/.test(endpoint)) {
+    throw pulseError('PULSE_ERR_CONFIG', `PULSE_S3_ENDPOINT must be an http(s) URL, got ${JSON.stringify(endpoint)}`)
+  }
+  return {
+    kafka:
+      brokers === ''
+        ? undefined
+        : {
+            brokers: brokers.split(',').map((b) => b.trim()),
+            clientId: text(env, 'PULSE_KAFKA_CLIENT_ID', 'pulse'),
+            partitions,
+          },
+    s3:
+      endpoint === ''
+        ? undefined
+        : {
+            endpoint,
+            bucket: text(env, 'PULSE_S3_BUCKET', 'pulse'),
+            region: text(env, 'PULSE_S3_REGION', 'us-east-1'),
+            accessKeyId: text(env, 'PULSE_S3_ACCESS_KEY', 'pulse'),
+            secretAccessKey: text(env, 'PULSE_S3_SECRET_KEY', 'pulse-secret'),
+          },
+    dataDir: resolve(text(env, 'PULSE_DATA_DIR', '.pulse')),
+    partitions,
+    logLevel: oneOf(env, 'PULSE_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+  }
+}
+
+/** The local services started by `npm run services:up` (scripts/services.mjs). */
+export const LOCAL_SERVICES = {
+  kafka: { brokers: ['127.0.0.1:9092'], clientId: 'pulse', partitions: 4 } satisfies KafkaSettings,
+  s3: {
+    endpoint: 'http://127.0.0.1:9000',
+    bucket: 'pulse',
+    region: 'us-east-1',
+    accessKeyId: 'pulse',
+    secretAccessKey: 'pulse-secret',
+  } satisfies S3Settings,
+}

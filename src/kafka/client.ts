@@ -1,0 +1,43 @@
+// The one module that knows kafkajs. kafkajs is feature-complete but thinly
+// maintained, so the rest of Pulse talks to Kafka through these few functions.
+import { Kafka, Partitioners, logLevel } from 'kafkajs'
+import type { Producer, Admin } from 'kafkajs'
+import type { KafkaSettings } from '../config.js'
+import { TOPICS } from '../events/contract.js'
+import { PulseError } from '../errors.js'
+
+export type { Kafka, Producer, Consumer, EachBatchPayload } from 'kafkajs'
+
+export function createKafka(settings: KafkaSettings): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 100, retries: 8 },
+  })
+}
+
+/** A producer that partitions by key like the Java client (murmur2). */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false })
+}
+
+/** Creates the six event topics with `partitions` partitions where missing. */
+export async function ensureTopics(kafka: Kafka, partitions: number, topics: readonly string[] = TOPICS): Promise<void> {
+  const admin: Admin = kafka.admin()
+  try {
+    await admin.connect()
+    const existing = new Set(await admin.listTopics())
+    const missing = topics.filter((t) => !existing.has(t))
+    if (missing.length > 0) {
+      await admin.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+        waitForLeaders: true,
+      })
+    }
+  } catch (err) {
+    throw new PulseError('PULSE_ERR_KAFKA', [`cannot create topics: ${(err as Error).message}`], { cause: err })
+  } finally {
+    await admin.disconnect()
+  }
+}
