@@ -4,13 +4,11 @@
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
-function digit(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48
-  return c >= 0 && c <= 9 ? c : -1000 // poisons any sum it joins
-}
+/** Positions of the digits in `YYYY-MM-DDTHH:MM:SS`. */
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
 
 function two(s: string, i: number): number {
-  return digit(s, i) * 10 + digit(s, i + 1)
+  return (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48)
 }
 
 /** Epoch milliseconds of an ISO-8601 UTC instant, or NaN when `s` is not one. */
@@ -18,14 +16,17 @@ export function parseInstant(s: string): number {
   const n = s.length
   if (n < 20 || n > 24 || s.charCodeAt(n - 1) !== 90 /* Z */) return NaN
   if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN
-  const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + two(s, 2)
+  for (let k = 0; k < DIGITS.length; k++) {
+    const c = s.charCodeAt(DIGITS[k]!)
+    if (c < 48 || c > 57) return NaN
+  }
+  const year = two(s, 0) * 100 + two(s, 2)
   const month = two(s, 5)
   const day = two(s, 8)
   const hour = two(s, 11)
   const minute = two(s, 14)
   const second = two(s, 17)
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return NaN
-  if (minute < 0 || minute > 59 || second < 0 || second > 59) return NaN
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN
   const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0
   if (day > DAYS_IN_MONTH[month - 1]! + leap) return NaN
   let ms = 0
@@ -34,13 +35,15 @@ export function parseInstant(s: string): number {
     if (s[19] !== '.' || n === 21) return NaN
     let scale = 100
     for (let i = 20; i < n - 1; i++) {
-      const d = digit(s, i)
-      if (d < 0) return NaN
+      const d = s.charCodeAt(i) - 48
+      if (d < 0 || d > 9) return NaN
       ms += d * scale
       scale /= 10
     }
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms)
+  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms)
+  // Date.UTC reads years 0-99 as 1900-1999
+  return year < 100 ? new Date(t).setUTCFullYear(year) : t
 }
 
 /** `2026-11-22T09:41:12.345Z` for epoch milliseconds (always with milliseconds). */

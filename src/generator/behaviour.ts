@@ -22,6 +22,8 @@ export interface Actor {
   role?: Role
   session?: string
   device?: DeviceType
+  /** The video player's speed: a setting that lasts the session. */
+  playbackRate?: number
 }
 
 export interface SimContext {
@@ -105,7 +107,7 @@ function* watchVideo(ctx: SimContext, s: number, c: number, me: Actor): Generato
   const key = `${s}:${video.id}`
   let pos = uni.positions.get(key) ?? 0
   if (pos >= len - 5) pos = 0 // finished before: watch again from the start
-  let rate = 1
+  let rate = me.playbackRate ?? 1
   const base = { course_id: course.id, video_id: video.id, video_length_seconds: len }
   const at = (extra: Record<string, unknown>) => ({ ...base, position_seconds: round1(pos), ...extra })
   ctx.emit('VIDEO_PLAY', me, at({}))
@@ -143,7 +145,8 @@ function* watchVideo(ctx: SimContext, s: number, c: number, me: Actor): Generato
       ctx.emit('VIDEO_SEEK', me, at({ from_position_seconds: round1(from) }))
     } else if (r < 0.075) {
       yield 1
-      rate = rng.pick([0.75, 1.25, 1.5, 1.75, 2])
+      rate = rng.pick([0.75, 1, 1.25, 1.5, 1.75, 2].filter((x) => x !== rate))
+      me.playbackRate = rate
       ctx.emit('VIDEO_RATE_CHANGE', me, at({ playback_rate: rate }))
     }
   }

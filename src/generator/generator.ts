@@ -124,7 +124,7 @@ export class EventGenerator {
     const { uni, rng } = this
     this.sched.spawn(arrivals(ctx, () => uni.totalActivity * k, (c) => c.sched.spawn(studentSession(c, uni.pickActiveStudent()))))
     this.sched.spawn(arrivals(ctx, () => uni.teachers.length * 2.5 * k, (c) => c.sched.spawn(teacherSession(c, rng.int(uni.teachers.length)))))
-    this.sched.spawn(arrivals(ctx, () => uni.students.length * 0.002 * k, (c) => c.sched.spawn(signup(c))))
+    this.sched.spawn(arrivals(ctx, () => uni.students.length * 0.005 * k, (c) => c.sched.spawn(signup(c))))
     this.sched.spawn(arrivals(ctx, () => 3 * k, (c) => c.sched.spawn(bruteForce(c))))
     this.sched.spawn(dailyNotices(ctx))
   }

@@ -3,6 +3,9 @@
 // murmur2 partitioner) so the layers above run the same code either way.
 // Bounded: a partition holds at most `capacity` unconsumed records; producers
 // wait for the slowest consumer group instead of records being dropped.
+// Retention follows consumption, not time: a record is kept until every group
+// subscribed so far has read it, so a group that subscribes later starts at the
+// oldest record still kept (embedded mode subscribes all groups at start-up).
 import { partitionFor } from '../kafka/partitioner.js'
 import { TOPICS } from '../events/contract.js'
 

@@ -1,0 +1,25 @@
+import t from 'tap'
+import { loadConfig } from '../../src/config.js'
+
+t.test('no configuration means the embedded defaults', async (t) => {
+  const c = loadConfig({})
+  t.equal(c.kafka, undefined)
+  t.equal(c.s3, undefined)
+  t.equal(c.partitions, 4)
+  t.match(c.dataDir, /\.pulse$/)
+  t.equal(c.logLevel, 'info')
+})
+
+t.test('Kafka and S3 when configured', async (t) => {
+  const c = loadConfig({ PULSE_KAFKA_BROKERS: 'a:9092, b:9092', PULSE_S3_ENDPOINT: 'http://127.0.0.1:9000', PULSE_PARTITIONS: '6' })
+  t.same(c.kafka, { brokers: ['a:9092', 'b:9092'], clientId: 'pulse', partitions: 6 })
+  t.equal(c.s3?.bucket, 'pulse')
+  t.equal(c.s3?.endpoint, 'http://127.0.0.1:9000')
+})
+
+t.test('a bad value is an error naming the variable', async (t) => {
+  t.throws(() => loadConfig({ PULSE_PARTITIONS: 'many' }), { code: 'PULSE_ERR_CONFIG', message: /PULSE_PARTITIONS must be an integer/ })
+  t.throws(() => loadConfig({ PULSE_PARTITIONS: '0' }), { message: /PULSE_PARTITIONS/ })
+  t.throws(() => loadConfig({ PULSE_S3_ENDPOINT: '127.0.0.1:9000' }), { message: /PULSE_S3_ENDPOINT must be an http\(s\) URL/ })
+  t.throws(() => loadConfig({ PULSE_LOG_LEVEL: 'loud' }), { message: /PULSE_LOG_LEVEL must be one of error, warn, info, debug/ })
+})
