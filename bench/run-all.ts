@@ -1,0 +1,6 @@
+// Runs every benchmark in turn: `npm run bench` (after `npm install`).
+import { runValidatorBench } from './validator.js'
+import { runGeneratorBench } from './generator.js'
+
+runValidatorBench()
+await runGeneratorBench()
