@@ -10,7 +10,7 @@
 // Environment: PULSE_SERVICES_DIR (data folder, default services/.data),
 // PULSE_KAFKA_PORT (9092), PULSE_S3_PORT (9000), PULSE_KAFKA_HEAP (1g).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -200,6 +200,9 @@ async function kafkaUp() {
     { encoding: 'utf8' },
   )
   if (fmt.status !== 0) fail(`kafka storage format failed:\n${fmt.stdout}\n${fmt.stderr}`)
+  // The log is appended across runs: only lines written after this launch count.
+  const serverLog = join(dir, 'logs', 'server.log')
+  const logStart = existsSync(serverLog) ? statSync(serverLog).size : 0
   const started = launch('kafka', 'java', [
     `-Xms256m`,
     `-Xmx${KAFKA_HEAP}`,
@@ -213,8 +216,14 @@ async function kafkaUp() {
     props,
   ])
   say(`kafka starting (pid ${started})`)
-  const serverLog = join(dir, 'logs', 'server.log')
-  await waitReady('kafka', started, async () => (await portAnswers(KAFKA_PORT)) && tail(serverLog, 400).includes('Kafka Server started'))
+  const startedLine = () => {
+    try {
+      return readFileSync(serverLog).subarray(logStart).includes('Kafka Server started')
+    } catch {
+      return false
+    }
+  }
+  await waitReady('kafka', started, async () => startedLine() && (await portAnswers(KAFKA_PORT)))
 }
 
 // ------------------------------------------------------------------ S3Proxy
