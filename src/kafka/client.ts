@@ -5,6 +5,7 @@ import type { Producer, Admin } from 'kafkajs'
 import type { KafkaSettings } from '../config.js'
 import { TOPICS } from '../events/contract.js'
 import { PulseError } from '../errors.js'
+import { retry } from '../retry.js'
 
 export type { Kafka, Producer, Consumer, EachBatchPayload } from 'kafkajs'
 
@@ -22,7 +23,11 @@ export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false })
 }
 
-/** Creates the six event topics with `partitions` partitions where missing. */
+/**
+ * Creates the six event topics with `partitions` partitions where missing, and
+ * returns once every partition has a leader that answers offset requests (a
+ * fresh broker reports "leader not available" for a moment after creation).
+ */
 export async function ensureTopics(kafka: Kafka, partitions: number, topics: readonly string[] = TOPICS): Promise<void> {
   const admin: Admin = kafka.admin()
   try {
@@ -35,6 +40,7 @@ export async function ensureTopics(kafka: Kafka, partitions: number, topics: rea
         waitForLeaders: true,
       })
     }
+    for (const topic of topics) await retry(() => admin.fetchTopicOffsets(topic), { retries: 12 })
   } catch (err) {
     throw new PulseError('PULSE_ERR_KAFKA', [`cannot create topics: ${(err as Error).message}`], { cause: err })
   } finally {

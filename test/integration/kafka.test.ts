@@ -11,6 +11,7 @@ import { KafkaSink, MemorySink } from '../../src/generator/sinks.js'
 import { runGenerator } from '../../src/generator/run.js'
 import { partitionFor } from '../../src/kafka/partitioner.js'
 import { TOPICS } from '../../src/events/contract.js'
+import { retry } from '../../src/retry.js'
 
 const settings = LOCAL_SERVICES.kafka
 const kafka = createKafka({ ...settings, clientId: 'pulse-test' })
@@ -20,12 +21,15 @@ type Offsets = Map<string, number> // "topic/partition" → offset
 async function endOffsets(): Promise<Offsets> {
   const admin = kafka.admin()
   await admin.connect()
-  const out: Offsets = new Map()
-  for (const topic of TOPICS) {
-    for (const p of await admin.fetchTopicOffsets(topic)) out.set(`${topic}/${p.partition}`, Number(p.high))
+  try {
+    const out: Offsets = new Map()
+    for (const topic of TOPICS) {
+      for (const p of await retry(() => admin.fetchTopicOffsets(topic))) out.set(`${topic}/${p.partition}`, Number(p.high))
+    }
+    return out
+  } finally {
+    await admin.disconnect()
   }
-  await admin.disconnect()
-  return out
 }
 
 /** Everything written between two offset snapshots, read by a fresh consumer group. */
@@ -35,32 +39,35 @@ async function consumeBetween(from: Offsets, to: Offsets) {
   let remaining = 0
   for (const [k, end] of to) remaining += end - (from.get(k) ?? 0)
   await consumer.connect()
-  await consumer.subscribe({ topics: [...TOPICS], fromBeginning: true })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out with ${remaining} records unread`)), 60_000)
-    if (remaining === 0) {
-      clearTimeout(timer)
-      resolve()
-    }
-    consumer
-      .run({
-        eachBatch: async ({ batch }) => {
-          const start = from.get(`${batch.topic}/${batch.partition}`) ?? 0
-          const end = to.get(`${batch.topic}/${batch.partition}`) ?? 0
-          for (const m of batch.messages) {
-            const offset = Number(m.offset)
-            if (offset < start || offset >= end) continue
-            got.push({ topic: batch.topic, partition: batch.partition, key: m.key!.toString(), value: m.value!.toString() })
-            if (--remaining === 0) {
-              clearTimeout(timer)
-              resolve()
+  try {
+    await consumer.subscribe({ topics: [...TOPICS], fromBeginning: true })
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out with ${remaining} records unread`)), 60_000)
+      if (remaining === 0) {
+        clearTimeout(timer)
+        resolve()
+      }
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            const start = from.get(`${batch.topic}/${batch.partition}`) ?? 0
+            const end = to.get(`${batch.topic}/${batch.partition}`) ?? 0
+            for (const m of batch.messages) {
+              const offset = Number(m.offset)
+              if (offset < start || offset >= end) continue
+              got.push({ topic: batch.topic, partition: batch.partition, key: m.key!.toString(), value: m.value!.toString() })
+              if (--remaining === 0) {
+                clearTimeout(timer)
+                resolve()
+              }
             }
-          }
-        },
-      })
-      .catch(reject)
-  })
-  await consumer.disconnect()
+          },
+        })
+        .catch(reject)
+    })
+  } finally {
+    await consumer.disconnect()
+  }
   return got
 }
 
