@@ -1,0 +1,120 @@
+// Property: for every view, merging the partials of any split of the events
+// gives the reference evaluator's rows over all of them. Counts, min/max,
+// first/last and pairings must be equal; sums equal to 1e-9 (compensated
+// float sums); distinct counts exact up to 128 values, within sketch error above.
+import t from 'tap'
+import type { Test } from 'tap'
+import { CATALOG } from '../../../views/catalog/index.js'
+import type { ViewDef } from '../../../views/dsl.js'
+import { evaluate } from '../../../views/evaluate.js'
+import type { Row, TimedEvent } from '../../../views/evaluate.js'
+import { deserializePartial, finalize, mergePartials, partialOf, serializePartial } from '../../../views/state/partial.js'
+import type { ViewPartial } from '../../../views/state/partial.js'
+import { EventGenerator } from '../../../src/generator/generator.js'
+import { EventValidator } from '../../../src/events/validate.js'
+import { Rng } from '../../../src/generator/rng.js'
+import { partitionFor } from '../../../src/kafka/partitioner.js'
+
+function corpus(seed: number, count: number): TimedEvent[] {
+  // A small population so keys repeat; late events arrive out of order.
+  const gen = new EventGenerator({ seed, students: 300, teachers: 6, courses: 8, invalid: 0, duplicates: 0, late: 0.03 })
+  const v = new EventValidator()
+  const out: TimedEvent[] = []
+  for (let i = 0; i < count; i++) {
+    const r = gen.next()!
+    if (v.check(r.topic, r.value)) out.push({ topic: r.topic, event: v.event as never, time: v.eventTime })
+  }
+  return out
+}
+
+/** Columns whose values come from HyperLogLog sketches (directly or through a derived measure). */
+function estimated(view: ViewDef): Set<string> {
+  const cols = new Set(Object.entries(view.measures).filter(([, m]) => m.kind === 'distinct').map(([n]) => n))
+  for (const [n, d] of Object.entries(view.derived ?? {})) if (d.uses.some((u) => cols.has(u))) cols.add(n)
+  return cols
+}
+
+function sameRows(t: Test, view: ViewDef, got: Row[], want: Row[], label: string): void {
+  if (got.length !== want.length) {
+    t.fail(`${label}: ${got.length} rows, expected ${want.length}`)
+    return
+  }
+  const est = estimated(view)
+  let bad = 0
+  for (let i = 0; i < want.length && bad < 3; i++) {
+    for (const [col, w] of Object.entries(want[i]!)) {
+      const g = got[i]![col]
+      if (g === w) continue
+      const ok =
+        typeof g === 'number' &&
+        typeof w === 'number' &&
+        (Math.abs(g - w) <= 1e-9 * Math.max(1, Math.abs(w)) ||
+          // sketch columns: exact below 129 values, so a difference needs a large true count
+          (est.has(col) && Math.abs(g - w) <= 0.05 * Math.abs(w)))
+      if (!ok) {
+        bad++
+        t.fail(`${label}: row ${i} ${col} = ${JSON.stringify(g)}, expected ${JSON.stringify(w)} (${JSON.stringify(want[i])})`)
+      }
+    }
+  }
+  if (bad === 0) t.pass(label)
+}
+
+function hasPairs(view: ViewDef): boolean {
+  return Object.values(view.measures).some((m) => m.kind === 'pairs')
+}
+
+/** Merges partials in a random tree shape. */
+function mergeRandomly(view: ViewDef, parts: ViewPartial[], rng: Rng): ViewPartial {
+  const pool = parts.slice()
+  while (pool.length > 1) {
+    const a = pool.splice(rng.int(pool.length), 1)[0]!
+    const b = pool.splice(rng.int(pool.length), 1)[0]!
+    pool.push(rng.chance(0.5) ? mergePartials(view, a, b) : mergePartials(view, b, a))
+  }
+  return pool[0]!
+}
+
+for (const seed of [101, 202]) {
+  const events = corpus(seed, 12_000)
+  const rng = new Rng(seed)
+  t.test(`seed ${seed}: ${events.length} events`, async (t) => {
+    for (const view of CATALOG) {
+      const want = evaluate(view, events)
+      const all = partialOf(view, events)
+      sameRows(t, view, finalize(view, all), want, `${view.name}: one partial`)
+
+      // split like Kafka: by the user_id key, each part in arrival order
+      const n = 2 + rng.int(4)
+      const byKey: TimedEvent[][] = Array.from({ length: n }, () => [])
+      for (const ev of events) byKey[partitionFor(String(ev.event.user_id), n)]!.push(ev)
+      const keyParts = byKey.map((part) => partialOf(view, part))
+      sameRows(t, view, finalize(view, mergeRandomly(view, keyParts, rng)), want, `${view.name}: ${n} key partitions merged`)
+
+      // any split at all, for views without pairings (a pair needs both of its events)
+      if (!hasPairs(view)) {
+        const random: TimedEvent[][] = Array.from({ length: n }, () => [])
+        for (const ev of events) random[rng.int(n)]!.push(ev)
+        sameRows(t, view, finalize(view, mergeRandomly(view, random.map((p) => partialOf(view, p)), rng)), want, `${view.name}: random split merged`)
+      }
+
+      // serialization round trip, and merge with an empty partial is the identity
+      const back = deserializePartial(view, serializePartial(view, all))
+      t.same(serializePartial(view, back), serializePartial(view, all), `${view.name}: serialize round trip`)
+      const empty = partialOf(view, [])
+      t.same(serializePartial(view, mergePartials(view, all, empty)), serializePartial(view, all), `${view.name}: ⊕ empty`)
+    }
+  })
+}
+
+t.test('merge is commutative and associative (rows), on three key partitions', async (t) => {
+  const events = corpus(303, 6_000)
+  for (const view of CATALOG) {
+    const parts: TimedEvent[][] = [[], [], []]
+    for (const ev of events) parts[partitionFor(String(ev.event.user_id), 3)]!.push(ev)
+    const [a, b, c] = parts.map((p) => partialOf(view, p)) as [ViewPartial, ViewPartial, ViewPartial]
+    const left = finalize(view, mergePartials(view, mergePartials(view, a, b), c))
+    const right = finalize(view, mergePartials(view, a, mergePartials(view, c, b)))
+    sameRows(t, view, left, right, `${view.name}: (a⊕b)⊕c = a⊕(c⊕b)`)
+  }
+})

@@ -1,0 +1,146 @@
+// A small binary codec for partial state (snapshots, worker and node transfer,
+// batch output). Layout primitives, little-endian:
+//   varint   unsigned LEB128 (7 bits per byte, high bit = more), up to 2^53
+//   f64      8 bytes IEEE-754
+//   string   varint byte length, then UTF-8 bytes
+//   bytes    varint length, then the bytes
+//   scalar   tag byte (0 null, 1 false, 2 true, 3 f64, 4 string) then the value
+import { pulseError } from '../../src/errors.js'
+import type { Scalar } from '../semantics.js'
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+export class Writer {
+  private buf = new Uint8Array(256)
+  private view = new DataView(this.buf.buffer)
+  private pos = 0
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return
+    let size = this.buf.length * 2
+    while (size < this.pos + n) size *= 2
+    const next = new Uint8Array(size)
+    next.set(this.buf.subarray(0, this.pos))
+    this.buf = next
+    this.view = new DataView(next.buffer)
+  }
+
+  u8(v: number): this {
+    this.room(1)
+    this.buf[this.pos++] = v
+    return this
+  }
+
+  varint(v: number): this {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`varint: ${v}`)
+    this.room(8)
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80
+      v = Math.floor(v / 0x80)
+    }
+    this.buf[this.pos++] = v
+    return this
+  }
+
+  f64(v: number): this {
+    this.room(8)
+    this.view.setFloat64(this.pos, v, true)
+    this.pos += 8
+    return this
+  }
+
+  bytes(b: Uint8Array): this {
+    this.varint(b.length)
+    this.room(b.length)
+    this.buf.set(b, this.pos)
+    this.pos += b.length
+    return this
+  }
+
+  string(s: string): this {
+    return this.bytes(encoder.encode(s))
+  }
+
+  scalar(v: Scalar): this {
+    if (v === null) return this.u8(0)
+    if (typeof v === 'boolean') return this.u8(v ? 2 : 1)
+    if (typeof v === 'number') return this.u8(3).f64(v)
+    return this.u8(4).string(v)
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos)
+  }
+}
+
+export class Reader {
+  private pos = 0
+  private readonly view: DataView
+
+  constructor(private readonly buf: Uint8Array) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  }
+
+  get done(): boolean {
+    return this.pos >= this.buf.length
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw pulseError('PULSE_ERR_INVALID_STATE', `truncated at byte ${this.pos}`)
+  }
+
+  u8(): number {
+    this.need(1)
+    return this.buf[this.pos++]!
+  }
+
+  varint(): number {
+    let v = 0
+    let scale = 1
+    for (let i = 0; i < 8; i++) {
+      const b = this.u8()
+      v += (b & 0x7f) * scale
+      if (b < 0x80) return v
+      scale *= 0x80
+    }
+    throw pulseError('PULSE_ERR_INVALID_STATE', `varint too long at byte ${this.pos}`)
+  }
+
+  f64(): number {
+    this.need(8)
+    const v = this.view.getFloat64(this.pos, true)
+    this.pos += 8
+    return v
+  }
+
+  bytes(): Uint8Array {
+    const n = this.varint()
+    this.need(n)
+    const out = this.buf.subarray(this.pos, this.pos + n)
+    this.pos += n
+    return out
+  }
+
+  string(): string {
+    return decoder.decode(this.bytes())
+  }
+
+  scalar(): Scalar {
+    const tag = this.u8()
+    switch (tag) {
+      case 0:
+        return null
+      case 1:
+        return false
+      case 2:
+        return true
+      case 3:
+        return this.f64()
+      case 4:
+        return this.string()
+      default:
+        throw pulseError('PULSE_ERR_INVALID_STATE', `unknown scalar tag ${tag} at byte ${this.pos - 1}`)
+    }
+  }
+}

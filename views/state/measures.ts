@@ -1,0 +1,226 @@
+// Mergeable partial state for every measure kind: init, add, merge, result,
+// and a binary form. merge never mutates its inputs, and is commutative and
+// associative (up to floating-point rounding for sums, which use compensated
+// summation so that the order of additions changes results by ~1 ulp at most).
+import type { Measure, MeasureValue } from '../dsl.js'
+import type { EventRecord, Scalar } from '../semantics.js'
+import { Hll } from './hll.js'
+import type { Reader, Writer } from './codec.js'
+
+export interface MeasureOps<S> {
+  init(): S
+  /** `value` is what the measure reads from the event (the duration in seconds for pairs). */
+  add(s: S, value: Scalar, e: EventRecord, time: number): S
+  merge(a: S, b: S): S
+  result(s: S): MeasureValue
+  write(w: Writer, s: S): void
+  read(r: Reader): S
+}
+
+// Neumaier's compensated sum: [sum, compensation].
+type KSum = [number, number]
+function kadd(s: KSum, x: number): void {
+  const t = s[0] + x
+  s[1] += Math.abs(s[0]) >= Math.abs(x) ? s[0] - t + x : x - t + s[0]
+  s[0] = t
+}
+
+const count: MeasureOps<number> = {
+  init: () => 0,
+  add: (s) => s + 1,
+  merge: (a, b) => a + b,
+  result: (s) => s,
+  write: (w, s) => void w.varint(s),
+  read: (r) => r.varint(),
+}
+
+interface SumState {
+  sum: KSum
+  n: number
+}
+function sumLike(finish: (s: SumState) => MeasureValue): MeasureOps<SumState> {
+  return {
+    init: () => ({ sum: [0, 0], n: 0 }),
+    add: (s, v) => {
+      if (typeof v === 'number') {
+        kadd(s.sum, v)
+        s.n++
+      }
+      return s
+    },
+    merge: (a, b) => {
+      const out: SumState = { sum: [a.sum[0], a.sum[1]], n: a.n + b.n }
+      kadd(out.sum, b.sum[0])
+      kadd(out.sum, b.sum[1])
+      return out
+    },
+    result: finish,
+    write: (w, s) => void w.f64(s.sum[0]).f64(s.sum[1]).varint(s.n),
+    read: (r) => ({ sum: [r.f64(), r.f64()], n: r.varint() }),
+  }
+}
+const sum = sumLike((s) => s.sum[0] + s.sum[1])
+const avg = sumLike((s) => (s.n === 0 ? null : (s.sum[0] + s.sum[1]) / s.n))
+
+function extreme(pick: (a: number, b: number) => number): MeasureOps<number | null> {
+  return {
+    init: () => null,
+    add: (s, v) => (typeof v !== 'number' ? s : s === null ? v : pick(s, v)),
+    merge: (a, b) => (a === null ? b : b === null ? a : pick(a, b)),
+    result: (s) => s,
+    write: (w, s) => void w.scalar(s),
+    read: (r) => r.scalar() as number | null,
+  }
+}
+const min = extreme(Math.min)
+const max = extreme(Math.max)
+
+const distinct: MeasureOps<Hll> = {
+  init: () => Hll.empty(),
+  add: (s, v) => {
+    if (v !== null) s.add(typeof v === 'string' ? v : String(v))
+    return s
+  },
+  merge: (a, b) => a.merge(b),
+  result: (s) => s.estimate(),
+  write: (w, s) => void w.bytes(s.serialize()),
+  read: (r) => Hll.deserialize(r.bytes()),
+}
+
+/** The value at the earliest (first) or latest (last) event time; ties go to the larger event_id. */
+interface Pick {
+  time: number
+  id: string
+  value: Scalar
+}
+function byTime(latest: boolean): MeasureOps<Pick | null> {
+  const better = (a: Pick, b: Pick) => (latest ? a.time > b.time : a.time < b.time) || (a.time === b.time && a.id > b.id)
+  return {
+    init: () => null,
+    add: (s, v, e, time) => {
+      const p: Pick = { time, id: String(e.event_id), value: v }
+      return s === null || better(p, s) ? p : s
+    },
+    merge: (a, b) => (a === null ? b : b === null ? a : better(b, a) ? b : a),
+    result: (s) => (s === null ? null : s.value),
+    write: (w, s) => {
+      if (s === null) w.u8(0)
+      else w.u8(1).f64(s.time).string(s.id).scalar(s.value)
+    },
+    read: (r) => (r.u8() === 0 ? null : { time: r.f64(), id: r.string(), value: r.scalar() }),
+  }
+}
+
+const anyOps: MeasureOps<boolean> = {
+  init: () => false,
+  add: () => true,
+  merge: (a, b) => a || b,
+  result: (s) => s,
+  write: (w, s) => void w.u8(s ? 1 : 0),
+  read: (r) => r.u8() === 1,
+}
+
+/** count, sum, min and max of pair durations: enough for every pair aggregate. */
+interface Durations {
+  n: number
+  sum: KSum
+  min: number
+  max: number
+}
+function pairOps(agg: 'count' | 'sum' | 'avg' | 'min' | 'max'): MeasureOps<Durations> {
+  return {
+    init: () => ({ n: 0, sum: [0, 0], min: Infinity, max: -Infinity }),
+    add: (s, v) => {
+      const x = v as number
+      s.n++
+      kadd(s.sum, x)
+      if (x < s.min) s.min = x
+      if (x > s.max) s.max = x
+      return s
+    },
+    merge: (a, b) => {
+      const out: Durations = { n: a.n + b.n, sum: [a.sum[0], a.sum[1]], min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) }
+      kadd(out.sum, b.sum[0])
+      kadd(out.sum, b.sum[1])
+      return out
+    },
+    result: (s) => {
+      const total = s.sum[0] + s.sum[1]
+      if (agg === 'count') return s.n
+      if (agg === 'sum') return total
+      if (s.n === 0) return null
+      return agg === 'avg' ? total / s.n : agg === 'min' ? s.min : s.max
+    },
+    write: (w, s) => void w.varint(s.n).f64(s.sum[0]).f64(s.sum[1]).f64(s.min).f64(s.max),
+    read: (r) => ({ n: r.varint(), sum: [r.f64(), r.f64()], min: r.f64(), max: r.f64() }),
+  }
+}
+
+/** inner aggregate per sub-key (a map), outer aggregate over the map at the end. */
+function perKeyOps(m: Extract<Measure, { kind: 'perKey' }>): MeasureOps<Map<string, number>> {
+  const combine = m.inner === 'max' ? Math.max : m.inner === 'min' ? Math.min : (a: number, b: number) => a + b
+  return {
+    init: () => new Map(),
+    add: (s, v, e) => {
+      if (typeof v !== 'number') return s
+      const sub = String(e[m.subKey])
+      const prev = s.get(sub)
+      s.set(sub, prev === undefined ? v : combine(prev, v))
+      return s
+    },
+    merge: (a, b) => {
+      const out = new Map(a)
+      for (const [k, v] of b) {
+        const prev = out.get(k)
+        out.set(k, prev === undefined ? v : combine(prev, v))
+      }
+      return out
+    },
+    result: (s) => {
+      if (s.size === 0) return m.outer === 'sum' ? 0 : null
+      const xs = [...s.values()]
+      if (m.outer === 'sum') return xs.reduce((a, b) => a + b, 0)
+      if (m.outer === 'avg') return xs.reduce((a, b) => a + b, 0) / xs.length
+      return m.outer === 'max' ? Math.max(...xs) : Math.min(...xs)
+    },
+    write: (w, s) => {
+      // sorted keys: equal states give equal bytes
+      const keys = [...s.keys()].sort()
+      w.varint(keys.length)
+      for (const k of keys) w.string(k).f64(s.get(k)!)
+    },
+    read: (r) => {
+      const s = new Map<string, number>()
+      for (let n = r.varint(); n > 0; n--) s.set(r.string(), r.f64())
+      return s
+    },
+  }
+}
+
+/** The operations of one measure of a definition. */
+export function opsFor(m: Measure): MeasureOps<unknown> {
+  switch (m.kind) {
+    case 'count':
+      return count as MeasureOps<unknown>
+    case 'sum':
+      return sum as MeasureOps<unknown>
+    case 'avg':
+      return avg as MeasureOps<unknown>
+    case 'min':
+      return min as MeasureOps<unknown>
+    case 'max':
+      return max as MeasureOps<unknown>
+    case 'distinct':
+      return distinct as MeasureOps<unknown>
+    case 'first':
+      return byTime(false) as MeasureOps<unknown>
+    case 'last':
+      return byTime(true) as MeasureOps<unknown>
+    case 'any':
+      return anyOps as MeasureOps<unknown>
+    case 'pairs':
+      return pairOps(m.agg) as MeasureOps<unknown>
+    case 'perKey':
+      return perKeyOps(m) as MeasureOps<unknown>
+  }
+}

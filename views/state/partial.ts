@@ -1,0 +1,166 @@
+// Executes a view definition incrementally into mergeable partial state: per
+// (window, key) group, one state per measure. Partials from any actor, worker,
+// node or layer merge with mergePartials; finalize turns a partial into rows.
+//
+// Serialized partial, after the codec's primitives:
+//   u8 version (1), string view name, varint group count, then per group:
+//   u8 has-window, [f64 window start], varint key length, key scalars,
+//   then each measure's state in definition order (see measures.ts).
+import type { Measure, ViewDef } from '../dsl.js'
+import { feeds, keysOf, valueOf, windowsFor, passes } from '../semantics.js'
+import type { EventRecord, KeyTuple } from '../semantics.js'
+import { finishRow, sortRows } from '../evaluate.js'
+import type { Row } from '../evaluate.js'
+import { opsFor } from './measures.js'
+import type { MeasureOps } from './measures.js'
+import { PairMatcher } from './pair-matcher.js'
+import { Reader, Writer } from './codec.js'
+import { pulseError } from '../../src/errors.js'
+
+export interface Group {
+  window: number | null
+  key: KeyTuple
+  states: unknown[]
+}
+
+export interface ViewPartial {
+  view: string
+  groups: Map<string, Group>
+}
+
+const groupId = (window: number | null, key: KeyTuple) => JSON.stringify([window, key])
+
+/** Compiled form of a definition: ops per measure, matchers per pairing. */
+class CompiledView {
+  readonly measures: Measure[]
+  readonly ops: MeasureOps<unknown>[]
+  constructor(readonly def: ViewDef) {
+    this.measures = Object.values(def.measures)
+    this.ops = this.measures.map(opsFor)
+  }
+}
+
+const compiled = new WeakMap<ViewDef, CompiledView>()
+function compile(def: ViewDef): CompiledView {
+  let c = compiled.get(def)
+  if (c === undefined) compiled.set(def, (c = new CompiledView(def)))
+  return c
+}
+
+/** Builds one view's partial from events, in arrival order. */
+export class ViewAggregator {
+  private readonly c: CompiledView
+  private readonly matchers = new Map<unknown, PairMatcher>()
+  readonly partial: ViewPartial
+
+  constructor(readonly view: ViewDef) {
+    this.c = compile(view)
+    this.partial = { view: view.name, groups: new Map() }
+    for (const m of this.c.measures) {
+      if (m.kind === 'pairs' && !this.matchers.has(m.pairing)) this.matchers.set(m.pairing, new PairMatcher(m.pairing))
+    }
+  }
+
+  add(topic: string, e: EventRecord, time: number): void {
+    if (!feeds(this.view, topic, e)) return
+    const { measures, ops } = this.c
+    for (const g of this.groupsOf(e, time)) {
+      for (let i = 0; i < measures.length; i++) {
+        const m = measures[i]!
+        if (m.kind === 'pairs' || !passes(m.filter, e)) continue
+        const v = m.kind === 'count' || m.kind === 'any' ? null : valueOf(m.value, e, time)
+        g.states[i] = ops[i]!.add(g.states[i], v, e, time)
+      }
+    }
+    for (const [pairing, matcher] of this.matchers) {
+      const pair = matcher.offer(e, time)
+      if (pair === undefined) continue
+      for (const g of this.groupsOf(pair.end, pair.endTime)) {
+        for (let i = 0; i < measures.length; i++) {
+          const m = measures[i]!
+          if (m.kind === 'pairs' && m.pairing === pairing) g.states[i] = ops[i]!.add(g.states[i], pair.seconds, pair.end, pair.endTime)
+        }
+      }
+    }
+  }
+
+  private groupsOf(e: EventRecord, time: number): Group[] {
+    const windows = this.view.window ? windowsFor(time, this.view.window) : [null]
+    const out: Group[] = []
+    for (const w of windows) {
+      for (const key of keysOf(this.view, e, time)) {
+        const id = groupId(w, key)
+        let g = this.partial.groups.get(id)
+        if (g === undefined) this.partial.groups.set(id, (g = { window: w, key, states: this.c.ops.map((o) => o.init()) }))
+        out.push(g)
+      }
+    }
+    return out
+  }
+}
+
+/** The partial of `events` (each `{topic, event, time}`), processed in order. */
+export function partialOf(view: ViewDef, events: Iterable<{ topic: string; event: EventRecord; time: number }>): ViewPartial {
+  const agg = new ViewAggregator(view)
+  for (const ev of events) agg.add(ev.topic, ev.event, ev.time)
+  return agg.partial
+}
+
+/** a ⊕ b: a new partial; the inputs are not changed. */
+export function mergePartials(view: ViewDef, a: ViewPartial, b: ViewPartial): ViewPartial {
+  const { ops } = compile(view)
+  const out: ViewPartial = { view: view.name, groups: new Map() }
+  const copy = (g: Group): Group => ({ window: g.window, key: g.key, states: g.states.map((s, i) => ops[i]!.merge(ops[i]!.init(), s)) })
+  for (const [id, g] of a.groups) out.groups.set(id, copy(g))
+  for (const [id, g] of b.groups) {
+    const mine = out.groups.get(id)
+    if (mine === undefined) out.groups.set(id, copy(g))
+    else mine.states = mine.states.map((s, i) => ops[i]!.merge(s, g.states[i]))
+  }
+  return out
+}
+
+/** The rows of a partial: measures finalized, derived measures computed after the merge. */
+export function finalize(view: ViewDef, p: ViewPartial): Row[] {
+  const { ops } = compile(view)
+  const names = Object.keys(view.measures)
+  const rows: Row[] = []
+  for (const g of p.groups.values()) {
+    rows.push(finishRow(view, g.window, g.key, (name) => { const i = names.indexOf(name); return ops[i]!.result(g.states[i]) }))
+  }
+  return sortRows(view, rows)
+}
+
+export function serializePartial(view: ViewDef, p: ViewPartial): Uint8Array {
+  const { ops } = compile(view)
+  const w = new Writer().u8(1).string(view.name).varint(p.groups.size)
+  // groups in id order: equal partials give equal bytes
+  for (const id of [...p.groups.keys()].sort()) {
+    const g = p.groups.get(id)!
+    if (g.window === null) w.u8(0)
+    else w.u8(1).f64(g.window)
+    w.varint(g.key.length)
+    for (const k of g.key) w.scalar(k)
+    g.states.forEach((s, i) => ops[i]!.write(w, s))
+  }
+  return w.finish()
+}
+
+export function deserializePartial(view: ViewDef, bytes: Uint8Array): ViewPartial {
+  const { ops } = compile(view)
+  const r = new Reader(bytes)
+  const version = r.u8()
+  if (version !== 1) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown partial version ${version}`)
+  const name = r.string()
+  if (name !== view.name) throw pulseError('PULSE_ERR_INVALID_STATE', `partial of ${name}, expected ${view.name}`)
+  const groups = new Map<string, Group>()
+  for (let n = r.varint(); n > 0; n--) {
+    const window = r.u8() === 1 ? r.f64() : null
+    const key: KeyTuple = []
+    for (let k = r.varint(); k > 0; k--) key.push(r.scalar())
+    const states = ops.map((o) => o.read(r))
+    groups.set(groupId(window, key), { window, key, states })
+  }
+  if (!r.done) throw pulseError('PULSE_ERR_INVALID_STATE', 'trailing bytes after the last group')
+  return { view: view.name, groups }
+}
