@@ -5,7 +5,10 @@
       "sources": [
         "native/binding/addon.cc",
         "native/binding/column_ops.cc",
-        "native/core/column_sum.cc"
+        "native/binding/hll_ops.cc",
+        "native/core/column_sum.cc",
+        "native/core/hash.cc",
+        "native/core/hll.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")",

@@ -23,6 +23,7 @@ export const ERRORS = {
   PULSE_ERR_FILE_FORMAT: { message: '%s:%s: %s', retriable: false, status: 400 },
   PULSE_ERR_KAFKA: { message: 'kafka: %s', retriable: true, status: 503 },
   PULSE_ERR_STORE: { message: 'object store: %s', retriable: true, status: 503 },
+  PULSE_ERR_INVALID_SKETCH: { message: 'invalid sketch: %s', retriable: false, status: 400 },
   PULSE_ERR_INVALID_STATE: { message: 'invalid serialized state: %s', retriable: false, status: 500 },
   PULSE_ERR_STORE_NOT_FOUND: { message: 'object store: no object at %s', retriable: false, status: 404 },
 } as const satisfies Record<string, ErrorSpec>

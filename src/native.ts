@@ -14,6 +14,9 @@ export interface ColumnSum {
 
 interface NativeBinding {
   sumFloat64(values: Float64Array): ColumnSum
+  hash64(value: string): [number, number]
+  hllFromStrings(values: string[]): Uint8Array
+  hllMerge(a: Uint8Array, b: Uint8Array): Uint8Array
 }
 
 /** The repo root, whether running from src/ (tap) or dist/src/ (compiled). */
@@ -48,4 +51,24 @@ export function sumFloat64(values: Float64Array): ColumnSum {
     throw pulseError('PULSE_ERR_NATIVE_ARG', 'values: expected a Float64Array')
   }
   return native().sumFloat64(values)
+}
+
+/** The sketch hash of `value` computed in C++: [hi, lo] (see views/state/hash.ts). */
+export function hash64(value: string): [number, number] {
+  if (typeof value !== 'string') throw pulseError('PULSE_ERR_NATIVE_ARG', 'value: expected a string')
+  return native().hash64(value)
+}
+
+/** A HyperLogLog sketch of `values` built in C++, serialized (same bytes as views/state/hll.ts). */
+export function hllFromStrings(values: readonly string[]): Uint8Array {
+  if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
+    throw pulseError('PULSE_ERR_NATIVE_ARG', 'values: expected an array of strings')
+  }
+  return native().hllFromStrings(values as string[])
+}
+
+/** The union of two serialized sketches, computed in C++. */
+export function hllMerge(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw pulseError('PULSE_ERR_NATIVE_ARG', 'a, b: expected Uint8Arrays')
+  return native().hllMerge(a, b)
 }

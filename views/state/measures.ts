@@ -49,6 +49,11 @@ function sumLike(finish: (s: SumState) => MeasureValue): MeasureOps<SumState> {
       return s
     },
     merge: (a, b) => {
+      // an empty side is the identity, exactly (not just numerically)
+      if (a.n === 0 || b.n === 0) {
+        const x = a.n === 0 ? b : a
+        return { sum: [x.sum[0], x.sum[1]], n: x.n }
+      }
       const out: SumState = { sum: [a.sum[0], a.sum[1]], n: a.n + b.n }
       kadd(out.sum, b.sum[0])
       kadd(out.sum, b.sum[1])
@@ -139,6 +144,10 @@ function pairOps(agg: 'count' | 'sum' | 'avg' | 'min' | 'max'): MeasureOps<Durat
       return s
     },
     merge: (a, b) => {
+      if (a.n === 0 || b.n === 0) {
+        const x = a.n === 0 ? b : a
+        return { n: x.n, sum: [x.sum[0], x.sum[1]], min: x.min, max: x.max }
+      }
       const out: Durations = { n: a.n + b.n, sum: [a.sum[0], a.sum[1]], min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) }
       kadd(out.sum, b.sum[0])
       kadd(out.sum, b.sum[1])
