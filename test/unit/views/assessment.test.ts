@@ -4,7 +4,7 @@ import { viewNamed } from '../../../views/catalog/index.js'
 import { evaluate } from '../../../views/evaluate.js'
 import type { TimedEvent } from '../../../views/evaluate.js'
 import { validateRecord } from '../../../src/events/validate.js'
-import { again, at, ev } from './events.js'
+import { again, at, ev } from '../../helpers/view-events.js'
 
 const S = 'assessment_topic'
 const viewed = (when: string, user: string, course: string, a: string) => ev(S, 'ASSIGNMENT_VIEWED', when, { user_id: user, course_id: course, assignment_id: a })

@@ -4,7 +4,7 @@ import { viewNamed } from '../../../views/catalog/index.js'
 import { evaluate } from '../../../views/evaluate.js'
 import type { TimedEvent } from '../../../views/evaluate.js'
 import { validateRecord } from '../../../src/events/validate.js'
-import { again, at, ev } from './events.js'
+import { again, at, ev } from '../../helpers/view-events.js'
 
 const A = 'auth_topic'
 const login = (when: string, user: string, session: string) => ev(A, 'LOGIN', when, { user_id: user, session_id: session })

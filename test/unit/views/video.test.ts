@@ -4,7 +4,7 @@ import { viewNamed } from '../../../views/catalog/index.js'
 import { evaluate } from '../../../views/evaluate.js'
 import type { TimedEvent } from '../../../views/evaluate.js'
 import { validateRecord } from '../../../src/events/validate.js'
-import { at, ev } from './events.js'
+import { at, ev } from '../../helpers/view-events.js'
 
 const V = 'video_topic'
 /** A video event: `extra` carries watch_seconds, from_position_seconds or playback_rate. */

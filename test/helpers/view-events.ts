@@ -1,6 +1,6 @@
 // Hand-made events for the view tests. Deliberately dumb: ids count up (so a
 // later-built event has the larger event_id), times are written out.
-import type { TimedEvent } from '../../../views/evaluate.js'
+import type { TimedEvent } from '../../views/evaluate.js'
 
 let seq = 0
 
