@@ -4,6 +4,7 @@ import { loadConfig } from './config.js'
 import { generateCommand, GENERATE_HELP } from './commands/generate.js'
 import { validateCommand, VALIDATE_HELP } from './commands/validate.js'
 import { startCommand, START_HELP } from './commands/start.js'
+import { ingestCommand, INGEST_HELP } from './commands/ingest.js'
 
 const HELP = `pulse — analytics for learning-platform events
 
@@ -11,6 +12,7 @@ usage: pulse <command> [options]
 
 commands:
   start       run the pipeline (embedded defaults when no Kafka/S3 is configured)
+  ingest      consume Kafka into the master dataset (Parquet) and the dead-letter store
   generate    produce synthetic university events to a file, stdout, Kafka or the embedded log
   validate    check a record file against the event contract and summarise the reasons
   help        this text; \`pulse help <command>\` for a command's options
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   generate: { help: GENERATE_HELP, run: (a) => generateCommand(a, loadConfig()) },
   validate: { help: VALIDATE_HELP, run: (a) => validateCommand(a) },
   start: { help: START_HELP, run: (a) => startCommand(a, loadConfig()) },
+  ingest: { help: INGEST_HELP, run: (a) => ingestCommand(a, loadConfig()) },
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -10,6 +10,8 @@ export interface KafkaSettings {
   clientId: string
   /** Partitions per topic when Pulse creates the topics. */
   partitions: number
+  /** Physical topic = prefix + contract topic name (e.g. `staging.auth_topic`); empty by default. */
+  topicPrefix: string
 }
 
 export interface S3Settings {
@@ -71,6 +73,7 @@ export function loadConfig(env: Env = process.env): PulseConfig {
             brokers: brokers.split(',').map((b) => b.trim()),
             clientId: text(env, 'PULSE_KAFKA_CLIENT_ID', 'pulse'),
             partitions,
+            topicPrefix: text(env, 'PULSE_TOPIC_PREFIX', ''),
           },
     s3:
       endpoint === ''
@@ -90,7 +93,7 @@ export function loadConfig(env: Env = process.env): PulseConfig {
 
 /** The local services started by `npm run services:up` (scripts/services.mjs). */
 export const LOCAL_SERVICES = {
-  kafka: { brokers: ['127.0.0.1:9092'], clientId: 'pulse', partitions: 4 } satisfies KafkaSettings,
+  kafka: { brokers: ['127.0.0.1:9092'], clientId: 'pulse', partitions: 4, topicPrefix: '' } satisfies KafkaSettings,
   s3: {
     endpoint: 'http://127.0.0.1:9000',
     bucket: 'pulse',

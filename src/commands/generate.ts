@@ -95,7 +95,7 @@ export async function generateCommand(args: string[], config: PulseConfig): Prom
     case 'kafka': {
       const brokers = v.brokers?.split(',') ?? config.kafka?.brokers ?? LOCAL_SERVICES.kafka.brokers
       const settings = { ...LOCAL_SERVICES.kafka, ...config.kafka, brokers }
-      sink = await new KafkaSink(createKafka(settings), settings.partitions).open()
+      sink = await new KafkaSink(createKafka(settings), settings.partitions, settings.topicPrefix).open()
       break
     }
     default:

@@ -7,7 +7,7 @@ import type { GeneratedRecord } from './generator.js'
 import { encodeRecordLine } from './record-file.js'
 import type { InProcessLog } from '../sources/in-process-log.js'
 import type { Kafka, Producer } from '../kafka/client.js'
-import { createProducer, ensureTopics } from '../kafka/client.js'
+import { createProducer, ensureTopics, physicalTopics } from '../kafka/client.js'
 import { PulseError } from '../errors.js'
 
 export interface Sink {
@@ -47,10 +47,11 @@ export class KafkaSink implements Sink {
   constructor(
     private readonly kafka: Kafka,
     private readonly partitions: number,
+    private readonly topicPrefix = '',
   ) {}
 
   async open(): Promise<this> {
-    await ensureTopics(this.kafka, this.partitions)
+    await ensureTopics(this.kafka, this.partitions, physicalTopics(this.topicPrefix))
     this.producer = createProducer(this.kafka)
     await this.producer.connect()
     return this
@@ -59,8 +60,9 @@ export class KafkaSink implements Sink {
   async write(records: readonly GeneratedRecord[]): Promise<void> {
     const byTopic = new Map<string, Array<{ key: string; value: string }>>()
     for (const r of records) {
-      let list = byTopic.get(r.topic)
-      if (list === undefined) byTopic.set(r.topic, (list = []))
+      const topic = this.topicPrefix + r.topic
+      let list = byTopic.get(topic)
+      if (list === undefined) byTopic.set(topic, (list = []))
       list.push({ key: r.key, value: r.value })
     }
     try {

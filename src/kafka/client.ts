@@ -23,6 +23,11 @@ export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false })
 }
 
+/** The physical names of the six event topics under a prefix. */
+export function physicalTopics(prefix: string): string[] {
+  return TOPICS.map((t) => prefix + t)
+}
+
 /**
  * Creates the six event topics with `partitions` partitions where missing, and
  * returns once every partition has a leader that answers offset requests (a

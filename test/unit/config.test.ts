@@ -12,7 +12,7 @@ t.test('no configuration means the embedded defaults', async (t) => {
 
 t.test('Kafka and S3 when configured', async (t) => {
   const c = loadConfig({ PULSE_KAFKA_BROKERS: 'a:9092, b:9092', PULSE_S3_ENDPOINT: 'http://127.0.0.1:9000', PULSE_PARTITIONS: '6' })
-  t.same(c.kafka, { brokers: ['a:9092', 'b:9092'], clientId: 'pulse', partitions: 6 })
+  t.same(c.kafka, { brokers: ['a:9092', 'b:9092'], clientId: 'pulse', partitions: 6, topicPrefix: '' })
   t.equal(c.s3?.bucket, 'pulse')
   t.equal(c.s3?.endpoint, 'http://127.0.0.1:9000')
 })

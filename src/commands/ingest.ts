@@ -1,0 +1,69 @@
+// `pulse ingest`: Kafka → the master dataset (Parquet) and the dead-letter store.
+import { parseArgs } from 'node:util'
+import type { PulseConfig } from '../config.js'
+import { pulseError } from '../errors.js'
+import { createKafka } from '../kafka/client.js'
+import { openStore } from '../store/open-store.js'
+import { DEFAULT_INGEST_OPTIONS, Ingester } from '../ingest/ingester.js'
+import { durationArg, intArg } from '../cli-args.js'
+
+const D = DEFAULT_INGEST_OPTIONS
+
+export const INGEST_HELP = `pulse ingest — Kafka to the master dataset, exactly once
+
+  --group ID          consumer group (default ${D.groupId})
+  --flush-events N    flush a partition after N records (default ${D.flushEvents})
+  --flush-every T     or when its oldest buffered record is T old (default ${D.flushMs / 1000}s)
+  --prefix P          store key prefix (default none)
+  --until-idle T      exit once nothing new arrived for T (for batch loads and tests)
+
+Needs PULSE_KAFKA_BROKERS; writes to PULSE_S3_ENDPOINT or the local store. SIGTERM/SIGINT
+flush and exit 0.`
+
+export async function ingestCommand(args: string[], config: PulseConfig): Promise<number> {
+  const { values: v } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      group: { type: 'string' },
+      'flush-events': { type: 'string' },
+      'flush-every': { type: 'string' },
+      prefix: { type: 'string' },
+      'until-idle': { type: 'string' },
+    },
+  })
+  if (config.kafka === undefined) throw pulseError('PULSE_ERR_CONFIG', 'pulse ingest needs PULSE_KAFKA_BROKERS')
+  const store = openStore(config)
+  const ingester = new Ingester(createKafka(config.kafka), store, {
+    groupId: v.group ?? D.groupId,
+    topicPrefix: config.kafka.topicPrefix,
+    prefix: v.prefix ?? '',
+    flushEvents: intArg('flush-events', v['flush-events'], D.flushEvents, 1),
+    flushMs: durationArg('flush-every', v['flush-every']) ?? D.flushMs,
+  })
+  const idleMs = durationArg('until-idle', v['until-idle'])
+  const stop = new AbortController()
+  const onSignal = () => stop.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  await ingester.start()
+  console.log(`pulse ingest: group ${v.group ?? D.groupId} → ${store.location}`)
+  let seen = -1
+  let quietSince = Date.now()
+  while (!stop.signal.aborted) {
+    await new Promise((r) => setTimeout(r, 1000))
+    const c = ingester.counters
+    const total = c.valid + c.invalid + c.duplicates
+    if (total !== seen) {
+      console.log(`pulse ingest: valid ${c.valid}  invalid ${c.invalid}  duplicates ${c.duplicates}  files ${c.files}  MB ${(c.bytes / 1e6).toFixed(1)}`)
+      seen = total
+      quietSince = Date.now()
+    } else if (idleMs !== undefined && Date.now() - quietSince >= idleMs) break
+  }
+  await ingester.stop()
+  const c = ingester.counters
+  console.log(JSON.stringify({ stopped: true, ...c }))
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  return 0
+}

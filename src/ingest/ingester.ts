@@ -1,0 +1,168 @@
+// Kafka → master dataset. A consumer group over the six topics; each assigned
+// partition has a PartitionWriter. Offsets are committed by hand, after the
+// writer has made the range durable (see partition-writer.ts). On assignment a
+// partition resumes from its manifest, not from Kafka's committed offset.
+// Flushing: when a partition has buffered `flushEvents` records, or its oldest
+// buffered record is `flushMs` old (a timer covers quiet partitions).
+import type { Consumer, Kafka } from '../kafka/client.js'
+import { physicalTopics } from '../kafka/client.js'
+import type { ObjectStore } from '../store/object-store.js'
+import { EventValidator } from '../events/validate.js'
+import type { Topic } from '../events/contract.js'
+import { PartitionWriter } from './partition-writer.js'
+import type { IngestCounters, WriterOptions } from './partition-writer.js'
+
+export interface IngestOptions extends WriterOptions {
+  groupId: string
+  topicPrefix: string
+  flushEvents: number
+  flushMs: number
+}
+
+export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
+  groupId: 'pulse-ingest',
+  topicPrefix: '',
+  prefix: '',
+  flushEvents: 200_000,
+  flushMs: 10_000,
+  dedupeWindow: 100_000,
+  persistedIds: 2_000,
+}
+
+export class Ingester {
+  readonly counters: IngestCounters = { valid: 0, invalid: 0, duplicates: 0, files: 0, bytes: 0, flushes: 0 }
+  private readonly options: IngestOptions
+  private readonly writers = new Map<string, PartitionWriter>()
+  /** Serializes work per partition: batches and flushes never overlap. */
+  private readonly chains = new Map<string, Promise<unknown>>()
+  private consumer: Consumer | undefined
+  private timer: NodeJS.Timeout | undefined
+  private readonly validator = new EventValidator()
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly store: ObjectStore,
+    options: Partial<IngestOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_INGEST_OPTIONS, ...options }
+  }
+
+  private logical(physical: string): Topic {
+    return physical.slice(this.options.topicPrefix.length) as Topic
+  }
+
+  private serial<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.chains.get(id) ?? Promise.resolve()).then(work)
+    this.chains.set(id, next.catch(() => undefined))
+    return next
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId, maxBytes: 32 << 20, maxBytesPerPartition: 8 << 20 })
+    this.consumer = consumer
+    await consumer.connect()
+    await consumer.subscribe({ topics: physicalTopics(this.options.topicPrefix), fromBeginning: true })
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      void this.onAssignment(payload.memberAssignment as Record<string, number[]>)
+    })
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const id = `${batch.topic}/${batch.partition}`
+        await this.serial(id, async () => {
+          const { writer: w, fresh } = await this.writerFor(batch.topic, batch.partition)
+          // a new owner has just sought to the manifest's offset: this batch may start
+          // elsewhere, and the seek will deliver the right records next
+          if (fresh) return
+          const v = this.validator
+          const topic = w.topic
+          for (const m of batch.messages) {
+            if (!isRunning() || isStale()) break
+            const offset = Number(m.offset)
+            if (!w.isDone(offset)) {
+              const value = m.value ?? Buffer.alloc(0)
+              if (v.check(topic, value)) w.addValid(v.event as never, v.eventTime, offset)
+              else w.addInvalid(offset, m.key?.toString() ?? null, value, v.reason)
+            }
+            // moves the fetch position only; the commit waits for the flush
+            resolveOffset(m.offset)
+          }
+          if (w.buffered >= this.options.flushEvents) await this.flush(w)
+        })
+        await heartbeat()
+      },
+    })
+    this.timer = setInterval(() => void this.flushAged(), Math.max(250, this.options.flushMs / 4))
+  }
+
+  private async writerFor(physical: string, partition: number): Promise<{ writer: PartitionWriter; fresh: boolean }> {
+    const id = `${physical}/${partition}`
+    const known = this.writers.get(id)
+    if (known !== undefined) return { writer: known, fresh: false }
+    const writer = new PartitionWriter(this.logical(physical), physical, partition, this.store, this.options, this.counters)
+    const resume = await writer.recover()
+    this.writers.set(id, writer)
+    this.consumer!.seek({ topic: physical, partition, offset: String(resume) })
+    return { writer, fresh: true }
+  }
+
+  /** New assignment: recover and seek newly owned partitions; forget revoked ones. */
+  private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
+    const owned = new Set<string>()
+    for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) owned.add(`${topic}/${p}`)
+    for (const id of [...this.writers.keys()]) {
+      // buffered records of a revoked partition were never committed: its new owner replays them
+      if (!owned.has(id)) this.writers.delete(id)
+    }
+    await Promise.all(
+      [...owned].map((id) => {
+        const cut = id.lastIndexOf('/')
+        return this.serial(id, () => this.writerFor(id.slice(0, cut), Number(id.slice(cut + 1))))
+      }),
+    )
+  }
+
+  private async flush(w: PartitionWriter): Promise<void> {
+    const next = await w.flush()
+    if (next !== undefined) {
+      await this.consumer!.commitOffsets([{ topic: w.physicalTopic, partition: w.partition, offset: String(next) }])
+    }
+  }
+
+  private async flushAged(): Promise<void> {
+    const now = Date.now()
+    await Promise.all(
+      [...this.writers.entries()]
+        .filter(([, w]) => w.buffered > 0 && now - w.bufferedSince >= this.options.flushMs)
+        .map(([id, w]) => this.serial(id, () => this.flush(w))),
+    )
+  }
+
+  /** Flushes everything and leaves the group (SIGTERM). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    await this.consumer?.stop()
+    await Promise.all([...this.writers.entries()].map(([id, w]) => this.serial(id, () => this.flush(w))))
+    await this.consumer?.disconnect()
+  }
+
+  /** Records not yet ingested, summed over the partitions this member owns. */
+  async lag(): Promise<number> {
+    const admin = this.kafka.admin()
+    await admin.connect()
+    try {
+      let lag = 0
+      for (const topic of physicalTopics(this.options.topicPrefix)) {
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          const w = this.writers.get(`${topic}/${p.partition}`)
+          lag += Number(p.high) - (w?.nextOffset ?? 0)
+        }
+      }
+      return lag
+    } finally {
+      await admin.disconnect()
+    }
+  }
+}
