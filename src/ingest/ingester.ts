@@ -63,7 +63,7 @@ export class Ingester {
     await consumer.connect()
     await consumer.subscribe({ topics: physicalTopics(this.options.topicPrefix), fromBeginning: true })
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      void this.onAssignment(payload.memberAssignment as Record<string, number[]>)
+      this.onAssignment(payload.memberAssignment as Record<string, number[]>)
     })
     await consumer.run({
       autoCommit: false,
@@ -108,20 +108,15 @@ export class Ingester {
     return { writer, fresh: true }
   }
 
-  /** New assignment: recover and seek newly owned partitions; forget revoked ones. */
-  private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
+  /**
+   * New assignment: forget revoked partitions (their buffered records were never
+   * committed; the new owner replays them from the manifest). Newly owned ones
+   * recover on their first batch, once the consumer runs and can seek.
+   */
+  private onAssignment(assignment: Record<string, number[]>): void {
     const owned = new Set<string>()
     for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) owned.add(`${topic}/${p}`)
-    for (const id of [...this.writers.keys()]) {
-      // buffered records of a revoked partition were never committed: its new owner replays them
-      if (!owned.has(id)) this.writers.delete(id)
-    }
-    await Promise.all(
-      [...owned].map((id) => {
-        const cut = id.lastIndexOf('/')
-        return this.serial(id, () => this.writerFor(id.slice(0, cut), Number(id.slice(cut + 1))))
-      }),
-    )
+    for (const id of [...this.writers.keys()]) if (!owned.has(id)) this.writers.delete(id)
   }
 
   private async flush(w: PartitionWriter): Promise<void> {
@@ -140,12 +135,17 @@ export class Ingester {
     )
   }
 
-  /** Flushes everything and leaves the group (SIGTERM). */
+  /** Pauses, flushes and commits everything, then leaves the group (SIGTERM). */
   async stop(): Promise<void> {
     clearInterval(this.timer)
-    await this.consumer?.stop()
+    const consumer = this.consumer
+    if (consumer === undefined) return
+    consumer.pause(physicalTopics(this.options.topicPrefix).map((topic) => ({ topic })))
+    // commits need a running consumer: flush before stopping it
     await Promise.all([...this.writers.entries()].map(([id, w]) => this.serial(id, () => this.flush(w))))
-    await this.consumer?.disconnect()
+    await consumer.stop()
+    await consumer.disconnect()
+    this.consumer = undefined
   }
 
   /** Records not yet ingested, summed over the partitions this member owns. */
