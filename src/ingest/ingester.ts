@@ -33,8 +33,10 @@ export class Ingester {
   readonly counters: IngestCounters = { valid: 0, invalid: 0, duplicates: 0, files: 0, bytes: 0, flushes: 0 }
   private readonly options: IngestOptions
   private readonly writers = new Map<string, PartitionWriter>()
-  /** Serializes work per partition: batches and flushes never overlap. */
+  /** Serializes work per partition: batches and detaching flushes never overlap. */
   private readonly chains = new Map<string, Promise<unknown>>()
+  /** Per partition, the flush being written (one at a time, in offset order). */
+  private readonly writing = new Map<string, Promise<unknown>>()
   private consumer: Consumer | undefined
   private timer: NodeJS.Timeout | undefined
   private readonly validator = new EventValidator()
@@ -68,7 +70,8 @@ export class Ingester {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 4,
+      // partitions are independent: let their batches and flushes overlap
+      partitionsConsumedConcurrently: 16,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         const id = `${batch.topic}/${batch.partition}`
         await this.serial(id, async () => {
@@ -78,6 +81,7 @@ export class Ingester {
           if (fresh) return
           const v = this.validator
           const topic = w.topic
+          let lastSeen: string | undefined
           for (const m of batch.messages) {
             if (!isRunning() || isStale()) break
             const offset = Number(m.offset)
@@ -86,9 +90,10 @@ export class Ingester {
               if (v.check(topic, value)) w.addValid(v.event as never, v.eventTime, offset)
               else w.addInvalid(offset, m.key?.toString() ?? null, value, v.reason)
             }
-            // moves the fetch position only; the commit waits for the flush
-            resolveOffset(m.offset)
+            lastSeen = m.offset
           }
+          // moves the fetch position only (once per batch); the commit waits for the flush
+          if (lastSeen !== undefined) resolveOffset(lastSeen)
           if (w.buffered >= this.options.flushEvents) await this.flush(w)
         })
         await heartbeat()
@@ -119,11 +124,26 @@ export class Ingester {
     for (const id of [...this.writers.keys()]) if (!owned.has(id)) this.writers.delete(id)
   }
 
+  /**
+   * Detaches the partition's buffers and writes them in the background, so the
+   * consumer keeps fetching during object-store writes. At most one write per
+   * partition is in flight: a second flush waits for the first (backpressure).
+   */
   private async flush(w: PartitionWriter): Promise<void> {
-    const next = await w.flush()
-    if (next !== undefined) {
-      await this.consumer!.commitOffsets([{ topic: w.physicalTopic, partition: w.partition, offset: String(next) }])
-    }
+    const id = `${w.physicalTopic}/${w.partition}`
+    await this.writing.get(id)
+    const job = w.detach()
+    if (job === undefined) return
+    const consumer = this.consumer!
+    const done = w.write(job).then((next) => consumer.commitOffsets([{ topic: w.physicalTopic, partition: w.partition, offset: String(next) }]))
+    this.writing.set(id, done.catch((err) => this.fail(err)))
+  }
+
+  /** A failed write stops ingestion: nothing was committed, so a restart replays the range. */
+  private fail(err: unknown): void {
+    console.error(`pulse ingest: write failed, stopping: ${(err as Error).message}`)
+    process.exitCode = 1
+    void this.consumer?.stop()
   }
 
   private async flushAged(): Promise<void> {
@@ -143,6 +163,7 @@ export class Ingester {
     consumer.pause(physicalTopics(this.options.topicPrefix).map((topic) => ({ topic })))
     // commits need a running consumer: flush before stopping it
     await Promise.all([...this.writers.entries()].map(([id, w]) => this.serial(id, () => this.flush(w))))
+    await Promise.all(this.writing.values())
     await consumer.stop()
     await consumer.disconnect()
     this.consumer = undefined

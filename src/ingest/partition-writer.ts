@@ -106,9 +106,12 @@ export class PartitionWriter {
     return this.nextOffset
   }
 
-  /** True when `offset` is already durable (a redelivery to skip). */
+  /** Highest offset handed to a flush that may still be writing. */
+  private detachedUpTo = -1
+
+  /** True when `offset` is durable, being written, or buffered (a redelivery to skip). */
   isDone(offset: number): boolean {
-    return offset < this.nextOffset || offset <= this.last
+    return offset < this.nextOffset || offset <= this.last || offset <= this.detachedUpTo
   }
 
   private touch(offset: number): void {
@@ -154,29 +157,59 @@ export class PartitionWriter {
     this.counters.invalid++
   }
 
-  /** Makes everything buffered durable; returns the offset to commit, or undefined when nothing was buffered. */
-  async flush(): Promise<number | undefined> {
+  /**
+   * Takes what is buffered as a flush job and starts new buffers, so consuming
+   * goes on while the job is written. Undefined when nothing is buffered.
+   */
+  detach(): FlushJob | undefined {
     if (this.first < 0) return undefined
-    const { prefix } = this.options
-    const range = rangeName(this.partition, this.first, this.last)
-    const files: Array<[string, Uint8Array | string]> = []
-    for (const [hour, cols] of this.buckets) files.push([masterKey(prefix, this.physicalTopic, hour, range), encodeParquet(cols.toTable())])
-    if (this.deadLetters.length > 0) files.push([deadLetterKey(prefix, this.physicalTopic, Date.now(), range), this.deadLetters.join('\n') + '\n'])
-    const intent: Intent = { from: this.first, to: this.last, keys: files.map(([k]) => k) }
-    await this.store.put(intentKey(prefix, this.physicalTopic, this.partition), JSON.stringify(intent))
-    await Promise.all(files.map(([k, body]) => this.store.put(k, body)))
-    const next = this.last + 1
-    const manifest: Manifest = { nextOffset: next, recentIds: this.recent.last(this.options.persistedIds), updatedAt: new Date().toISOString() }
-    await this.store.put(manifestKey(prefix, this.physicalTopic, this.partition), JSON.stringify(manifest))
-    this.counters.files += files.length
-    this.counters.bytes += files.reduce((s, [, b]) => s + (typeof b === 'string' ? Buffer.byteLength(b) : b.length), 0)
-    this.counters.flushes++
-    this.nextOffset = next
+    const job: FlushJob = {
+      first: this.first,
+      last: this.last,
+      buckets: this.buckets,
+      deadLetters: this.deadLetters,
+      recentIds: this.recent.last(this.options.persistedIds),
+    }
+    this.detachedUpTo = this.last
     this.first = -1
     this.last = -1
     this.buffered = 0
     this.buckets = new Map()
     this.deadLetters = []
+    return job
+  }
+
+  /** Writes a job (intent, files, manifest); returns the offset to commit. Jobs of a partition are written in order. */
+  async write(job: FlushJob): Promise<number> {
+    const { prefix } = this.options
+    const range = rangeName(this.partition, job.first, job.last)
+    const files: Array<[string, Uint8Array | string]> = []
+    for (const [hour, cols] of job.buckets) files.push([masterKey(prefix, this.physicalTopic, hour, range), encodeParquet(cols.toTable())])
+    if (job.deadLetters.length > 0) files.push([deadLetterKey(prefix, this.physicalTopic, Date.now(), range), job.deadLetters.join('\n') + '\n'])
+    const intent: Intent = { from: job.first, to: job.last, keys: files.map(([k]) => k) }
+    await this.store.put(intentKey(prefix, this.physicalTopic, this.partition), JSON.stringify(intent))
+    await Promise.all(files.map(([k, body]) => this.store.put(k, body)))
+    const next = job.last + 1
+    const manifest: Manifest = { nextOffset: next, recentIds: job.recentIds, updatedAt: new Date().toISOString() }
+    await this.store.put(manifestKey(prefix, this.physicalTopic, this.partition), JSON.stringify(manifest))
+    this.counters.files += files.length
+    this.counters.bytes += files.reduce((s, [, b]) => s + (typeof b === 'string' ? Buffer.byteLength(b) : b.length), 0)
+    this.counters.flushes++
+    this.nextOffset = next
     return next
   }
+
+  /** detach + write: makes everything buffered durable. */
+  async flush(): Promise<number | undefined> {
+    const job = this.detach()
+    return job === undefined ? undefined : this.write(job)
+  }
+}
+
+export interface FlushJob {
+  first: number
+  last: number
+  buckets: Map<number, EventColumns>
+  deadLetters: string[]
+  recentIds: string[]
 }
