@@ -15,7 +15,8 @@ export const INGEST_HELP = `pulse ingest — Kafka to the master dataset, exactl
   --flush-events N    flush a partition after N records (default ${D.flushEvents})
   --flush-every T     or when its oldest buffered record is T old (default ${D.flushMs / 1000}s)
   --prefix P          store key prefix (default none)
-  --until-idle T      exit once nothing new arrived for T (for batch loads and tests)
+  --until-idle T      exit once nothing new arrived for T and nothing is left to ingest
+                      (for batch loads and tests)
 
 Needs PULSE_KAFKA_BROKERS; writes to PULSE_S3_ENDPOINT or the local store. SIGTERM/SIGINT
 flush and exit 0.`
@@ -58,7 +59,7 @@ export async function ingestCommand(args: string[], config: PulseConfig): Promis
       console.log(`pulse ingest: valid ${c.valid}  invalid ${c.invalid}  duplicates ${c.duplicates}  files ${c.files}  MB ${(c.bytes / 1e6).toFixed(1)}`)
       seen = total
       quietSince = Date.now()
-    } else if (idleMs !== undefined && Date.now() - quietSince >= idleMs) break
+    } else if (idleMs !== undefined && Date.now() - quietSince >= idleMs && (await ingester.lag()) === 0) break
   }
   await ingester.stop()
   const c = ingester.counters

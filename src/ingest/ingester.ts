@@ -10,6 +10,7 @@ import type { ObjectStore } from '../store/object-store.js'
 import { EventValidator } from '../events/validate.js'
 import type { Topic } from '../events/contract.js'
 import { PartitionWriter } from './partition-writer.js'
+import { manifestKey } from './layout.js'
 import type { IngestCounters, WriterOptions } from './partition-writer.js'
 
 export interface IngestOptions extends WriterOptions {
@@ -60,7 +61,15 @@ export class Ingester {
   }
 
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId, maxBytes: 32 << 20, maxBytesPerPartition: 8 << 20 })
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      maxBytes: 32 << 20,
+      maxBytesPerPartition: 8 << 20,
+      // a member that died (SIGKILL) keeps its partitions until its session expires: keep that short
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 20_000,
+      heartbeatInterval: 1_000,
+    })
     this.consumer = consumer
     await consumer.connect()
     await consumer.subscribe({ topics: physicalTopics(this.options.topicPrefix), fromBeginning: true })
@@ -169,7 +178,12 @@ export class Ingester {
     this.consumer = undefined
   }
 
-  /** Records not yet ingested, summed over the partitions this member owns. */
+  private async manifestOffset(physical: string, partition: number): Promise<number> {
+    const raw = await this.store.tryGet(manifestKey(this.options.prefix, physical, partition))
+    return raw === undefined ? 0 : (JSON.parse(raw.toString()) as { nextOffset: number }).nextOffset
+  }
+
+  /** Records not yet in the master dataset, summed over every partition of the topics. */
   async lag(): Promise<number> {
     const admin = this.kafka.admin()
     await admin.connect()
@@ -178,7 +192,9 @@ export class Ingester {
       for (const topic of physicalTopics(this.options.topicPrefix)) {
         for (const p of await admin.fetchTopicOffsets(topic)) {
           const w = this.writers.get(`${topic}/${p.partition}`)
-          lag += Number(p.high) - (w?.nextOffset ?? 0)
+          // a partition with nothing new since its manifest gets no batch, hence no writer
+          const next = w?.nextOffset ?? (await this.manifestOffset(topic, p.partition))
+          lag += Math.max(0, Number(p.high) - next)
         }
       }
       return lag

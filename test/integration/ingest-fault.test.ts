@@ -42,7 +42,8 @@ t.test(`${COUNT.toLocaleString('en-US')} events, the ingester killed with SIGKIL
   const rng = new Rng(Date.now() % 100_000)
   for (let kill = 0; kill < 4; kill++) {
     const child = ingest([])
-    await new Promise((r) => setTimeout(r, 2500 + rng.int(4000)))
+    // long enough to outlast the dead member's 10 s session and make progress, then kill at a random point
+    await new Promise((r) => setTimeout(r, 11_000 + rng.int(5000)))
     child.kill('SIGKILL')
     t.equal(await exited(child), null, `ingester ${kill + 1} killed mid-run`)
   }
