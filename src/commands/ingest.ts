@@ -53,6 +53,14 @@ export async function ingestCommand(args: string[], config: PulseConfig): Promis
   let quietSince = Date.now()
   while (!stop.signal.aborted) {
     await new Promise((r) => setTimeout(r, 1000))
+    if (ingester.failure !== undefined) {
+      // nothing of the failed range was committed: a restart replays it
+      console.error(`pulse ingest: a write failed, stopping: ${ingester.failure.message}`)
+      await ingester.abort()
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      return 1
+    }
     const c = ingester.counters
     const total = c.valid + c.invalid + c.duplicates
     if (total !== seen) {

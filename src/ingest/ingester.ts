@@ -148,11 +148,13 @@ export class Ingester {
     this.writing.set(id, done.catch((err) => this.fail(err)))
   }
 
+  /** Set when a write failed; ingestion has stopped consuming. */
+  failure: Error | undefined
+
   /** A failed write stops ingestion: nothing was committed, so a restart replays the range. */
   private fail(err: unknown): void {
-    console.error(`pulse ingest: write failed, stopping: ${(err as Error).message}`)
-    process.exitCode = 1
-    void this.consumer?.stop()
+    this.failure ??= err as Error
+    void this.consumer?.pause(physicalTopics(this.options.topicPrefix).map((topic) => ({ topic })))
   }
 
   private async flushAged(): Promise<void> {
@@ -181,6 +183,13 @@ export class Ingester {
   private async manifestOffset(physical: string, partition: number): Promise<number> {
     const raw = await this.store.tryGet(manifestKey(this.options.prefix, physical, partition))
     return raw === undefined ? 0 : (JSON.parse(raw.toString()) as { nextOffset: number }).nextOffset
+  }
+
+  /** Leaves the group without flushing (after a failure: the uncommitted range is replayed by the next owner). */
+  async abort(): Promise<void> {
+    clearInterval(this.timer)
+    await this.consumer?.disconnect()
+    this.consumer = undefined
   }
 
   /** Records not yet in the master dataset, summed over every partition of the topics. */
