@@ -88,8 +88,9 @@ function measureOf(m: Measure, g: Group): MeasureValue {
     case 'first':
     case 'last': {
       if (events.length === 0) return null
-      const sorted = [...events].sort(byTimeThenId)
-      const ev = m.kind === 'first' ? sorted[0]! : sorted[sorted.length - 1]!
+      // first: the earliest time; last: the latest. Either way a tie goes to the larger event_id.
+      const idDesc = (a: TimedEvent, b: TimedEvent) => byTimeThenId(b, a) * (a.time === b.time ? 1 : -1)
+      const ev = m.kind === 'first' ? [...events].sort(idDesc)[0]! : [...events].sort(byTimeThenId)[events.length - 1]!
       return valueOf(m.value, ev.event, ev.time)
     }
     case 'perKey': {

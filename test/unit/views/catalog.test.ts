@@ -55,3 +55,22 @@ t.test('typos do not compile', async (t) => {
   defineView({ ...base, key: {}, measures: { n: sum('watch_seconds', ['VIDEO_PAUSE'], { is_lat: true }) } })
   t.pass('checked by the compiler')
 })
+
+t.test('first and last: a tie on event time goes to the larger event_id, in the evaluator and in partial state', async (t) => {
+  const { evaluate } = await import('../../../views/evaluate.js')
+  const { finalize, partialOf } = await import('../../../views/state/partial.js')
+  const { first, last } = await import('../../../views/dsl.js')
+  const view = defineView({
+    name: 'tie_check', kind: 'batch', description: '', topic: 'auth_topic', types: ['LOGIN'], key: {},
+    measures: { first_session: first('session_id', ['LOGIN']), last_session: last('session_id', ['LOGIN']), earliest: first('session_id', ['LOGIN']) },
+  })
+  const at = (id: string, session: string, time: string) => ({
+    topic: 'auth_topic', time: Date.parse(time),
+    event: { event_id: id, event_type: 'LOGIN', timestamp: time, user_id: 'u1', session_id: session },
+  })
+  const events = [at('e1', 'sA', '2026-11-02T10:00:00Z'), at('e2', 'sB', '2026-11-02T10:00:00Z'), at('e0', 'sZ', '2026-11-02T11:00:00Z')]
+  const want = [{ first_session: 'sB', last_session: 'sZ', earliest: 'sB' }]
+  t.same(evaluate(view, events), want)
+  t.same(finalize(view, partialOf(view, events)), want)
+  t.same(evaluate(view, [events[0]!, events[1]!]), [{ first_session: 'sB', last_session: 'sB', earliest: 'sB' }])
+})

@@ -1,0 +1,31 @@
+// Hand-made events for the per-view tests. Deliberately dumb, so that it is
+// obviously right: event ids count up (e0001, e0002, …: a later-built event has
+// the larger event_id, and zero padding makes string order equal build order),
+// the timestamp is written out, and the event time is Date.parse of it.
+// `fields` are spread last, so a test can set its own event_id when a tie on
+// event time must be broken by an id it names explicitly.
+import type { TimedEvent } from '../../../views/evaluate.js'
+
+let built = 0
+
+/** An event built at `at`: 'HH:MM:SS' or 'HH:MM:SS.mmm' on Monday 2026-11-02, or a full ISO instant. */
+export function ev(topic: string, type: string, at: string, fields: Record<string, unknown>): TimedEvent {
+  const timestamp = at.includes('T') ? at : `2026-11-02T${at}Z`
+  const event = { event_id: `e${String(++built).padStart(4, '0')}`, event_type: type, timestamp, ...fields }
+  return { topic, event, time: Date.parse(timestamp) }
+}
+
+/** The same delivery again: a duplicate (same event_id), to be counted once. */
+export function again(e: TimedEvent): TimedEvent {
+  return { topic: e.topic, event: { ...e.event }, time: e.time }
+}
+
+/** Window bounds of a windowed row: 'HH:MM' on 2026-11-02, as the evaluator writes them. */
+export function win(start: string, end: string): { window_start: string; window_end: string } {
+  return { window_start: `2026-11-02T${start}:00.000Z`, window_end: `2026-11-02T${end}:00.000Z` }
+}
+
+/** The same event under the event_id given (to break a tie on event time by a visible id). */
+export function withId(e: TimedEvent, eventId: string): TimedEvent {
+  return { topic: e.topic, event: { ...e.event, event_id: eventId }, time: e.time }
+}
