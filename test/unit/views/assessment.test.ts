@@ -1,12 +1,8 @@
 // assessment_topic views (batch 6–12, real-time 6–10 of spec/views.md) against
 // rows worked out by hand from the spec. Scores are chosen so that score_pct is
 // a round number (8 of 10 → 80).
-import t from 'tap'
-import { CATALOG, viewNamed } from '../../../views/catalog/index.js'
-import { evaluate } from '../../../views/evaluate.js'
-import type { Row, TimedEvent } from '../../../views/evaluate.js'
-import { validateRecord } from '../../../src/events/validate.js'
-import { again, ev, win } from './events.js'
+import { again, ev, win, runViewCases } from './events.js'
+import type { ViewCase } from './events.js'
 
 const S = 'assessment_topic'
 const viewed = (at: string, user: string, course: string, assignment: string) =>
@@ -30,13 +26,6 @@ const answered = (at: string, user: string, course: string, quiz: string, questi
 const quiz = (at: string, user: string, course: string, q: string, score: number, max: number, duration = 60, attempt = 1) =>
   ev(S, 'QUIZ_SUBMITTED', at, { user_id: user, course_id: course, quiz_id: q, attempt, score, max_score: max, duration_seconds: duration })
 
-interface Case {
-  view: string
-  about: string
-  events: TimedEvent[]
-  rows: Row[]
-}
-
 const dupLate = submitted('10:20:00', 'u1', 'c1', 'a2', true)
 const dupAnswer = answered('10:01:00', 'u2', 'c1', 'q1', 'q1-1', true)
 const dupGrade = graded('10:01:00', 't1', 's1', 'c1', 'a2', 14, 20)
@@ -44,7 +33,7 @@ const dupQuiz = quiz('10:00:00', 'u1', 'c1', 'q1', 8, 10)
 const dupStart = started('10:02:00', 'u1', 'c1', 'q1')
 const dupSub = submitted('10:02:00', 'u1', 'c1', 'a1')
 
-const cases: Case[] = [
+const cases: ViewCase[] = [
   {
     view: 'assessment_student_submissions',
     about: 'per (user, course): late ones, distinct assignments, quizzes; other types make no row',
@@ -301,24 +290,4 @@ const cases: Case[] = [
   },
 ]
 
-t.test('every event built in this file obeys the contract', async (t) => {
-  const all = cases.flatMap((c) => c.events)
-  t.ok(all.length > 0)
-  for (const e of all) {
-    const r = validateRecord(e.topic, JSON.stringify(e.event))
-    t.same(r.ok ? { ok: true, time: r.eventTime } : r, { ok: true, time: e.time }, String(e.event.event_id))
-  }
-})
-
-t.test('one case for every assessment view of the catalog', async (t) => {
-  t.same(
-    cases.map((c) => c.view).sort(),
-    CATALOG.filter((v) => v.topic === S).map((v) => v.name).sort(),
-  )
-})
-
-for (const c of cases) {
-  t.test(`${c.view}: ${c.about}`, async (t) => {
-    t.same(evaluate(viewNamed(c.view)!, c.events), c.rows)
-  })
-}
+runViewCases(S, cases)

@@ -1,23 +1,12 @@
 // notification_topic views (batch 32–37, real-time 22–25 of spec/views.md) against
 // rows worked out by hand from the spec.
-import t from 'tap'
-import { CATALOG, viewNamed } from '../../../views/catalog/index.js'
-import { evaluate } from '../../../views/evaluate.js'
-import type { Row, TimedEvent } from '../../../views/evaluate.js'
-import { validateRecord } from '../../../src/events/validate.js'
-import { again, ev, win } from './events.js'
+import { again, ev, win, runViewCases } from './events.js'
+import type { ViewCase } from './events.js'
 
 const N = 'notification_topic'
 /** A NOTIFICATION_<type> event of notification `id` to `user`. */
 const n = (type: string, at: string, user: string, id: string, ntype = 'grade_posted', channel = 'email') =>
   ev(N, `NOTIFICATION_${type}`, at, { user_id: user, notification_id: id, notification_type: ntype, channel })
-
-interface Case {
-  view: string
-  about: string
-  events: TimedEvent[]
-  rows: Row[]
-}
 
 const dupSent = n('SENT', '10:00:00', 'u1', 'n1')
 const dupDelivered = n('DELIVERED', '10:00:08', 'u1', 'n1')
@@ -26,7 +15,7 @@ const dupClick = n('CLICKED', '10:30:00', 'u1', 'n2')
 const dupSent2 = n('SENT', '10:00:02', 'u2', 'n2')
 const dupDeliveredPush = n('DELIVERED', '10:01:02', 'u2', 'n2', 'reminder', 'push')
 
-const cases: Case[] = [
+const cases: ViewCase[] = [
   {
     view: 'notification_delivery_stats',
     about: 'delivery_rate and SENT→DELIVERED seconds; a DELIVERED before its SENT is not a pair; null at 0 sent',
@@ -234,24 +223,4 @@ const cases: Case[] = [
   },
 ]
 
-t.test('every event built in this file obeys the contract', async (t) => {
-  const all = cases.flatMap((c) => c.events)
-  t.ok(all.length > 0)
-  for (const e of all) {
-    const r = validateRecord(e.topic, JSON.stringify(e.event))
-    t.same(r.ok ? { ok: true, time: r.eventTime } : r, { ok: true, time: e.time }, String(e.event.event_id))
-  }
-})
-
-t.test('one case for every notification view of the catalog', async (t) => {
-  t.same(
-    cases.map((c) => c.view).sort(),
-    CATALOG.filter((v) => v.topic === N).map((v) => v.name).sort(),
-  )
-})
-
-for (const c of cases) {
-  t.test(`${c.view}: ${c.about}`, async (t) => {
-    t.same(evaluate(viewNamed(c.view)!, c.events), c.rows)
-  })
-}
+runViewCases(N, cases)

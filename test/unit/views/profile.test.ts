@@ -1,11 +1,7 @@
 // profile_topic views (batch 28–31, real-time 21 of spec/views.md) against rows
 // worked out by hand from the spec.
-import t from 'tap'
-import { CATALOG, viewNamed } from '../../../views/catalog/index.js'
-import { evaluate } from '../../../views/evaluate.js'
-import type { Row, TimedEvent } from '../../../views/evaluate.js'
-import { validateRecord } from '../../../src/events/validate.js'
-import { again, ev, win } from './events.js'
+import { again, ev, win, runViewCases } from './events.js'
+import type { ViewCase } from './events.js'
 
 const P = 'profile_topic'
 const viewed = (at: string, user: string) => ev(P, 'PROFILE_VIEWED', at, { user_id: user })
@@ -14,18 +10,11 @@ const avatar = (at: string, user: string, bytes: number) => ev(P, 'AVATAR_CHANGE
 const password = (at: string, user: string) => ev(P, 'PASSWORD_CHANGED', at, { user_id: user })
 const prefs = (at: string, user: string) => ev(P, 'PREFERENCES_UPDATED', at, { user_id: user, preference: 'theme=dark' })
 
-interface Case {
-  view: string
-  about: string
-  events: TimedEvent[]
-  rows: Row[]
-}
-
 const dupAvatar = avatar('11:00:00', 'u1', 100)
 const dupUpdate = updated('09:10:00', 'u2', ['bio'])
 const dupPassword = password('10:00:03', 'u1')
 
-const cases: Case[] = [
+const cases: ViewCase[] = [
   {
     view: 'profile_update_frequency',
     about: 'changes of each kind per user; last_update is the last change (a profile view is not one)',
@@ -116,24 +105,4 @@ const cases: Case[] = [
   },
 ]
 
-t.test('every event built in this file obeys the contract', async (t) => {
-  const all = cases.flatMap((c) => c.events)
-  t.ok(all.length > 0)
-  for (const e of all) {
-    const r = validateRecord(e.topic, JSON.stringify(e.event))
-    t.same(r.ok ? { ok: true, time: r.eventTime } : r, { ok: true, time: e.time }, String(e.event.event_id))
-  }
-})
-
-t.test('one case for every profile view of the catalog', async (t) => {
-  t.same(
-    cases.map((c) => c.view).sort(),
-    CATALOG.filter((v) => v.topic === P).map((v) => v.name).sort(),
-  )
-})
-
-for (const c of cases) {
-  t.test(`${c.view}: ${c.about}`, async (t) => {
-    t.same(evaluate(viewNamed(c.view)!, c.events), c.rows)
-  })
-}
+runViewCases(P, cases)

@@ -1,12 +1,8 @@
 // video_topic views (batch 13–19, real-time 11–15 of spec/views.md) against rows
 // worked out by hand from the spec. Positions and lengths are chosen so that
 // position_pct is a round number (40 of 100 → 40).
-import t from 'tap'
-import { CATALOG, viewNamed } from '../../../views/catalog/index.js'
-import { evaluate } from '../../../views/evaluate.js'
-import type { Row, TimedEvent } from '../../../views/evaluate.js'
-import { validateRecord } from '../../../src/events/validate.js'
-import { again, ev, win, withId } from './events.js'
+import { again, ev, win, withId, runViewCases } from './events.js'
+import type { ViewCase } from './events.js'
 
 const V = 'video_topic'
 /** A video event of `user` on `video` (of `course`, `len` seconds long) at position `pos`; `more` adds the type's fields. */
@@ -24,13 +20,6 @@ const seek = (at: string, user: string, course: string, video: string, from: num
 const rate = (at: string, user: string, course: string, video: string, pos: number, len: number, playback: number) =>
   vid('RATE_CHANGE', at, user, course, video, pos, len, { playback_rate: playback })
 
-interface Case {
-  view: string
-  about: string
-  events: TimedEvent[]
-  rows: Row[]
-}
-
 const dupProgress = progress('10:00:30', 'u1', 'c1', 'v1', 30, 60, 30)
 const dupPlay = play('10:00:00', 'u1', 'c1', 'v1', 0, 600)
 const dupComplete = complete('10:01:30', 'u1', 'c1', 'v1', 100, 100, 60)
@@ -38,7 +27,7 @@ const dupWatch = progress('10:00:50', 'u2', 'c1', 'v1', 20, 600, 20)
 const dupPlay3 = play('10:01:00', 'u3', 'c1', 'v1', 0, 600)
 const dupBeat = progress('10:01:00', 'u1', 'c1', 'v1', 60, 600, 30)
 
-const cases: Case[] = [
+const cases: ViewCase[] = [
   {
     view: 'video_total_watch_time',
     about: 'sum of watch_seconds, plays, completions per (user, video, course)',
@@ -278,24 +267,4 @@ const cases: Case[] = [
   },
 ]
 
-t.test('every event built in this file obeys the contract', async (t) => {
-  const all = cases.flatMap((c) => c.events)
-  t.ok(all.length > 0)
-  for (const e of all) {
-    const r = validateRecord(e.topic, JSON.stringify(e.event))
-    t.same(r.ok ? { ok: true, time: r.eventTime } : r, { ok: true, time: e.time }, String(e.event.event_id))
-  }
-})
-
-t.test('one case for every video view of the catalog', async (t) => {
-  t.same(
-    cases.map((c) => c.view).sort(),
-    CATALOG.filter((v) => v.topic === V).map((v) => v.name).sort(),
-  )
-})
-
-for (const c of cases) {
-  t.test(`${c.view}: ${c.about}`, async (t) => {
-    t.same(evaluate(viewNamed(c.view)!, c.events), c.rows)
-  })
-}
+runViewCases(V, cases)
