@@ -103,6 +103,8 @@ function byTime(latest: boolean): MeasureOps<Pick | null> {
   return {
     init: () => null,
     add: (s, v, e, time) => {
+      // most events lose on time alone: decide before allocating a Pick
+      if (s !== null && (latest ? time < s.time : time > s.time)) return s
       const p: Pick = { time, id: String(e.event_id), value: v }
       return s === null || better(p, s) ? p : s
     },

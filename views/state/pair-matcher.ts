@@ -2,8 +2,11 @@
 // start of an entity with its first strictly later end. Once a pair is formed
 // the entity is closed and later events of it are ignored (a correction that
 // would re-pair an already formed pair is not applied; see docs/views.md).
+// An entity is remembered until `evictBefore` forgets it: a long-lived
+// executor bounds its memory by a horizon of event time.
 import type { Pairing } from '../dsl.js'
 import type { EventRecord } from '../semantics.js'
+import type { Reader, Writer } from './codec.js'
 
 interface Seen {
   time: number
@@ -15,6 +18,8 @@ interface EntityState {
   /** end events seen before any start, earliest first */
   ends: Array<Seen & { event: EventRecord }>
   closed: boolean
+  /** latest event time seen for the entity */
+  touched: number
 }
 
 export interface FormedPair {
@@ -27,23 +32,37 @@ const earlier = (a: Seen, b: Seen) => a.time < b.time || (a.time === b.time && a
 
 export class PairMatcher {
   private readonly entities = new Map<string, EntityState>()
+  private readonly starts: ReadonlySet<string>
+  private readonly endTypes: ReadonlySet<string>
 
-  constructor(readonly pairing: Pairing) {}
+  constructor(readonly pairing: Pairing) {
+    this.starts = new Set(pairing.start)
+    this.endTypes = new Set(pairing.end)
+  }
 
-  /** Open entities (for memory accounting). */
+  /** Entities remembered (open or closed). */
   get size(): number {
     return this.entities.size
   }
 
+  private entityOf(e: EventRecord): string {
+    const fields = this.pairing.entity
+    if (fields.length === 1) return String(e[fields[0]!])
+    let key = ''
+    for (const f of fields) key += `${e[f] ?? '\u0000'}\u0001`
+    return key
+  }
+
   /** Feeds one event; returns the pair it completes, if any. */
   offer(e: EventRecord, time: number): FormedPair | undefined {
-    const type = e.event_type as never
-    const isStart = this.pairing.start.includes(type)
-    const isEnd = this.pairing.end.includes(type)
+    const type = e.event_type as string
+    const isStart = this.starts.has(type)
+    const isEnd = this.endTypes.has(type)
     if (!isStart && !isEnd) return undefined
-    const key = this.pairing.entity.length === 1 ? String(e[this.pairing.entity[0]!]) : JSON.stringify(this.pairing.entity.map((f) => e[f] ?? null))
+    const key = this.entityOf(e)
     let st = this.entities.get(key)
-    if (st === undefined) this.entities.set(key, (st = { start: undefined, ends: [], closed: false }))
+    if (st === undefined) this.entities.set(key, (st = { start: undefined, ends: [], closed: false, touched: time }))
+    if (time > st.touched) st.touched = time
     if (st.closed) return undefined
     const seen = { time, id: String(e.event_id) }
     if (isStart && (st.start === undefined || earlier(seen, st.start))) {
@@ -65,5 +84,41 @@ export class PairMatcher {
     st.closed = true
     st.ends = []
     return { end, endTime, seconds }
+  }
+
+  /** Forgets entities whose latest event is older than `time`; returns how many. */
+  evictBefore(time: number): number {
+    let n = 0
+    for (const [key, st] of this.entities) {
+      if (st.touched < time) {
+        this.entities.delete(key)
+        n++
+      }
+    }
+    return n
+  }
+
+  /** Binary form (snapshots): entity count, then per entity its key, flags, start and early ends. */
+  write(w: Writer): void {
+    w.varint(this.entities.size)
+    for (const [key, st] of this.entities) {
+      w.string(key).u8((st.closed ? 1 : 0) | (st.start !== undefined ? 2 : 0)).f64(st.touched)
+      if (st.start !== undefined) w.f64(st.start.time).string(st.start.id)
+      w.varint(st.ends.length)
+      for (const end of st.ends) w.f64(end.time).string(end.id).string(JSON.stringify(end.event))
+    }
+  }
+
+  read(r: Reader): void {
+    this.entities.clear()
+    for (let n = r.varint(); n > 0; n--) {
+      const key = r.string()
+      const flags = r.u8()
+      const touched = r.f64()
+      const start = flags & 2 ? { time: r.f64(), id: r.string() } : undefined
+      const ends: EntityState['ends'] = []
+      for (let k = r.varint(); k > 0; k--) ends.push({ time: r.f64(), id: r.string(), event: JSON.parse(r.string()) as EventRecord })
+      this.entities.set(key, { start, ends, closed: (flags & 1) === 1, touched })
+    }
   }
 }

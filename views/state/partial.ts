@@ -28,10 +28,11 @@ export interface ViewPartial {
   groups: Map<string, Group>
 }
 
-const groupId = (window: number | null, key: KeyTuple) => JSON.stringify([window, key])
+/** A group's identity within a ViewPartial. */
+export const groupId = (window: number | null, key: KeyTuple): string => JSON.stringify([window, key])
 
 /** Compiled form of a definition: ops per measure, matchers per pairing. */
-class CompiledView {
+export class CompiledView {
   readonly measures: Measure[]
   readonly ops: MeasureOps<unknown>[]
   constructor(readonly def: ViewDef) {
@@ -41,7 +42,7 @@ class CompiledView {
 }
 
 const compiled = new WeakMap<ViewDef, CompiledView>()
-function compile(def: ViewDef): CompiledView {
+export function compile(def: ViewDef): CompiledView {
   let c = compiled.get(def)
   if (c === undefined) compiled.set(def, (c = new CompiledView(def)))
   return c

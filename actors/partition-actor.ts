@@ -1,0 +1,248 @@
+// The actor of one Kafka topic partition: the only owner and writer of the
+// speed layer's state for the keys that arrive on it. It applies records in
+// offset order, exactly once (offsets below `nextOffset` are already in its
+// state), and its whole state, offset included, is one snapshot.
+//
+// Per record: validate → dedupe by event_id (bounded horizon) → pairings (every
+// event, so starts before the cutoff can still pair with ends after it) →
+// events before the batch cutoff stop here → lateness against the watermark →
+// every view of the topic (windowed views skip events older than the retention).
+import type { Pairing } from '../views/dsl.js'
+import { CATALOG } from '../views/catalog/index.js'
+import type { EventRecord } from '../views/semantics.js'
+import { PairMatcher } from '../views/state/pair-matcher.js'
+import type { ViewPartial } from '../views/state/partial.js'
+import { Reader, Writer } from '../views/state/codec.js'
+import { EventValidator } from '../src/events/validate.js'
+import { RecentIds } from '../src/events/recent-ids.js'
+import { HOUR, MINUTE } from '../src/events/time.js'
+import { pulseError } from '../src/errors.js'
+import { LiveView } from './live-view.js'
+import type { GroupFilter } from './live-view.js'
+
+export interface ActorOptions {
+  /** Watermark = max event time − lateness. */
+  latenessMs: number
+  /** Windowed views take events down to watermark − retention; older ones are dropped (speed side only). */
+  retentionMs: number
+  /** A partition quiet this long advances its reported watermark with processing time. */
+  idleMs: number
+  /** Event ids remembered per partition for dedupe. */
+  dedupeIds: number
+  /** Pairing entities are forgotten when their latest event is this far behind the watermark. */
+  pairHorizonMs: number
+}
+
+export const DEFAULT_ACTOR_OPTIONS: ActorOptions = {
+  latenessMs: 2 * MINUTE,
+  retentionMs: HOUR,
+  idleMs: 30_000,
+  dedupeIds: 20_000,
+  pairHorizonMs: 24 * HOUR,
+}
+
+export interface ActorCounters {
+  /** records applied (valid or not) */
+  records: number
+  valid: number
+  invalid: number
+  duplicates: number
+  /** valid events behind the watermark but within the retention: windows updated late */
+  late: number
+  /** valid events older than the retention: left out of windowed views (the batch layer counts them) */
+  dropped: number
+  /** valid events before the batch cutoff: the batch layer's, not applied to views */
+  beforeCutoff: number
+  /** records at offsets already applied (replays after a restore) */
+  replayed: number
+}
+
+const COUNTER_NAMES: (keyof ActorCounters)[] = ['records', 'valid', 'invalid', 'duplicates', 'late', 'dropped', 'beforeCutoff', 'replayed']
+
+export const newCounters = (): ActorCounters => ({ records: 0, valid: 0, invalid: 0, duplicates: 0, late: 0, dropped: 0, beforeCutoff: 0, replayed: 0 })
+
+interface PairingRun {
+  matcher: PairMatcher
+  views: LiveView[]
+}
+
+const SNAPSHOT_VERSION = 1
+
+export class PartitionActor {
+  /** First offset not yet applied. */
+  nextOffset = 0
+  /** Latest event time applied (ms); -Infinity before the first event. */
+  maxTime = -Infinity
+  /** Events before this instant belong to the batch layer (an hour boundary; -Infinity: no batch yet). */
+  cutoff = -Infinity
+  readonly counters: ActorCounters = newCounters()
+  readonly views: LiveView[]
+  private readonly pairings: PairingRun[] = []
+  private readonly recent: RecentIds
+  private readonly validator = new EventValidator()
+  /** processing time (ms) of the last record */
+  private lastArrival = 0
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly options: ActorOptions = DEFAULT_ACTOR_OPTIONS,
+  ) {
+    this.views = CATALOG.filter((v) => v.topic === topic).map((v) => new LiveView(v))
+    const byPairing = new Map<Pairing, LiveView[]>()
+    for (const v of this.views) for (const p of v.pairings.keys()) byPairing.set(p, [...(byPairing.get(p) ?? []), v])
+    for (const [p, views] of byPairing) this.pairings.push({ matcher: new PairMatcher(p), views })
+    this.recent = new RecentIds(options.dedupeIds)
+  }
+
+  /** The event-driven watermark: max event time − lateness. */
+  get eventWatermark(): number {
+    return this.maxTime - this.options.latenessMs
+  }
+
+  /** The watermark as reported: a quiet partition's advances with processing time past `idleMs`. */
+  watermark(now = Date.now()): number {
+    const quiet = now - this.lastArrival
+    return this.eventWatermark + (this.lastArrival > 0 && quiet > this.options.idleMs ? quiet - this.options.idleMs : 0)
+  }
+
+  /** Applies the record at `offset` (raw value bytes or text) unless already applied. */
+  apply(value: Uint8Array | string, offset: number, now = Date.now()): void {
+    const c = this.counters
+    if (offset < this.nextOffset) {
+      c.replayed++
+      return
+    }
+    this.nextOffset = offset + 1
+    this.lastArrival = now
+    c.records++
+    const v = this.validator
+    if (!v.check(this.topic, value)) {
+      c.invalid++
+      return
+    }
+    const e = v.event as unknown as EventRecord
+    if (!this.recent.add(e.event_id as string)) {
+      c.duplicates++
+      return
+    }
+    c.valid++
+    this.applyEvent(e, v.eventTime)
+  }
+
+  private applyEvent(e: EventRecord, time: number): void {
+    const c = this.counters
+    // classified against the watermark before this event moves it: deterministic on replay
+    const watermark = this.eventWatermark
+    const tooLate = time < watermark - this.options.retentionMs
+    if (time > this.maxTime) this.maxTime = time
+
+    for (const run of this.pairings) {
+      const pair = run.matcher.offer(e, time)
+      // a pair belongs to its end event: its side of the cutoff, its lateness
+      if (pair === undefined || pair.endTime < this.cutoff) continue
+      const pairTooLate = pair.endTime < watermark - this.options.retentionMs
+      for (const view of run.views) if (!(pairTooLate && view.def.window !== undefined)) view.addPair(run.matcher.pairing, pair)
+    }
+
+    if (time < this.cutoff) {
+      c.beforeCutoff++
+      return
+    }
+    if (tooLate) c.dropped++
+    else if (time < watermark) c.late++
+    for (const view of this.views) {
+      if (tooLate && view.def.window !== undefined) continue
+      view.add(e, time)
+    }
+  }
+
+  /**
+   * A new batch cutoff: drops every contribution of events before it (pairing
+   * starts stay in the matchers). Returns the number of groups removed.
+   */
+  setCutoff(cutoff: number): number {
+    if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_INVALID_STATE', `cutoff ${new Date(cutoff).toISOString()} is not an hour boundary`)
+    if (cutoff <= this.cutoff) return 0
+    this.cutoff = cutoff
+    let removed = 0
+    for (const v of this.views) removed += v.dropBefore(cutoff)
+    return removed
+  }
+
+  /** Forgets pairing entities beyond the horizon; returns how many. */
+  evict(): number {
+    let n = 0
+    const before = this.eventWatermark - this.options.pairHorizonMs
+    for (const run of this.pairings) n += run.matcher.evictBefore(before)
+    return n
+  }
+
+  /** Live groups over all views, and open pairing entities. */
+  get size(): { groups: number; entities: number } {
+    let groups = 0
+    for (const v of this.views) groups += v.groups
+    let entities = 0
+    for (const run of this.pairings) entities += run.matcher.size
+    return { groups, entities }
+  }
+
+  view(name: string): LiveView | undefined {
+    return this.views.find((v) => v.name === name)
+  }
+
+  /** The named view's partial over this actor's groups (merged into `into` when given). */
+  query(name: string, filter: GroupFilter = {}, into?: ViewPartial): ViewPartial | undefined {
+    return this.view(name)?.partial(filter, into)
+  }
+
+  /**
+   * The whole state as bytes:
+   *   u8 version, string topic, varint partition, f64 nextOffset, f64 maxTime,
+   *   f64 cutoff, the counters (varints), the recent event ids, each pairing's
+   *   entities (in definition order), then per view its name and groups.
+   */
+  snapshot(): Uint8Array {
+    const w = new Writer().u8(SNAPSHOT_VERSION).string(this.topic).varint(this.partition)
+    w.f64(this.nextOffset).f64(this.maxTime).f64(this.cutoff)
+    for (const name of COUNTER_NAMES) w.varint(this.counters[name])
+    const ids = this.recent.last()
+    w.varint(ids.length)
+    for (const id of ids) w.string(id)
+    w.varint(this.pairings.length)
+    for (const run of this.pairings) run.matcher.write(w)
+    w.varint(this.views.length)
+    for (const v of this.views) {
+      w.string(v.name)
+      v.write(w)
+    }
+    return w.finish()
+  }
+
+  /** Replaces this actor's state with a snapshot's. */
+  restore(bytes: Uint8Array): void {
+    const r = new Reader(bytes)
+    const version = r.u8()
+    if (version !== SNAPSHOT_VERSION) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown snapshot version ${version}`)
+    const topic = r.string()
+    const partition = r.varint()
+    if (topic !== this.topic || partition !== this.partition) {
+      throw pulseError('PULSE_ERR_INVALID_STATE', `snapshot of ${topic}/${partition}, expected ${this.topic}/${this.partition}`)
+    }
+    this.nextOffset = r.f64()
+    this.maxTime = r.f64()
+    this.cutoff = r.f64()
+    for (const name of COUNTER_NAMES) this.counters[name] = r.varint()
+    for (let n = r.varint(); n > 0; n--) this.recent.add(r.string())
+    const pairings = r.varint()
+    if (pairings !== this.pairings.length) throw pulseError('PULSE_ERR_INVALID_STATE', `snapshot has ${pairings} pairings, the catalog ${this.pairings.length}`)
+    for (const run of this.pairings) run.matcher.read(r)
+    for (let n = r.varint(); n > 0; n--) {
+      const name = r.string()
+      const view = this.view(name)
+      if (view === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `snapshot has view ${name}, which the catalog no longer defines`)
+      view.read(r)
+    }
+    if (!r.done) throw pulseError('PULSE_ERR_INVALID_STATE', 'trailing bytes after the last view')
+  }
+}
