@@ -87,6 +87,16 @@ export class InProcessLog {
     this.wake('data')
   }
 
+  /** Oldest offset still held in a topic partition. */
+  startOffset(topic: string, partition: number): number {
+    return this.partitionsOf(topic)[partition]!.start
+  }
+
+  /** Topics of the log. */
+  get topicNames(): string[] {
+    return [...this.topics.keys()]
+  }
+
   /** End offset (next offset to be written) of a topic partition. */
   endOffset(topic: string, partition: number): number {
     return this.partitionsOf(topic)[partition]!.end
@@ -176,6 +186,13 @@ export class LogConsumer {
     }
     if (out.length > 0) this.log.consumed()
     return out
+  }
+
+  /** Moves the group's position in one partition (e.g. to a restored actor's next offset). */
+  seek(topic: string, partition: number, offset: number): void {
+    const offsets = this.positions.get(topic)
+    if (offsets === undefined || partition < 0 || partition >= offsets.length) throw new Error(`unknown partition ${topic}/${partition}`)
+    offsets[partition] = Math.max(offset, this.log.startOffset(topic, partition))
   }
 
   /** Records not yet consumed by this group, summed over partitions. */

@@ -7,9 +7,9 @@ import { dedupe, evaluate } from '../../../views/evaluate.js'
 import type { TimedEvent } from '../../../views/evaluate.js'
 import { finalize, mergePartials, partialOf } from '../../../views/state/partial.js'
 import type { ViewPartial } from '../../../views/state/partial.js'
-import { EventGenerator } from '../../../src/generator/generator.js'
 import type { GeneratedRecord } from '../../../src/generator/generator.js'
 import { EventValidator } from '../../../src/events/validate.js'
+import { records, validEvents } from '../../helpers/stream.js'
 import { partitionFor } from '../../../src/kafka/partitioner.js'
 import { HOUR } from '../../../src/events/time.js'
 import { DEFAULT_ACTOR_OPTIONS, PartitionActor } from '../../../actors/partition-actor.js'
@@ -17,13 +17,6 @@ import type { ActorOptions } from '../../../actors/partition-actor.js'
 import { sameRows } from '../../helpers/rows.js'
 
 const PARTITIONS = 3
-
-function records(seed: number, count: number): GeneratedRecord[] {
-  const gen = new EventGenerator({ seed, students: 300, teachers: 6, courses: 8, invalid: 0.01, duplicates: 0.02, late: 0.03 })
-  const out: GeneratedRecord[] = []
-  for (let r = gen.next(); r !== undefined && out.length < count; r = gen.next()) out.push(r)
-  return out
-}
 
 /** Feeds records to one actor per topic partition, in arrival order. */
 function run(input: GeneratedRecord[], options: ActorOptions): Map<string, PartitionActor> {
@@ -43,13 +36,6 @@ function run(input: GeneratedRecord[], options: ActorOptions): Map<string, Parti
 function merged(actors: Iterable<PartitionActor>, view: string): ViewPartial {
   const out: ViewPartial = { view, groups: new Map() }
   for (const a of actors) a.query(view, {}, out)
-  return out
-}
-
-function validEvents(input: GeneratedRecord[]): TimedEvent[] {
-  const v = new EventValidator()
-  const out: TimedEvent[] = []
-  for (const r of input) if (v.check(r.topic, r.value)) out.push({ topic: r.topic, event: v.event as never, time: v.eventTime })
   return out
 }
 

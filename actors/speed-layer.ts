@@ -1,0 +1,233 @@
+// The speed layer on one node: partition actors spread over worker threads,
+// fed by a source (Kafka or the embedded log), snapshotted to the object store,
+// and queried for mergeable partial state.
+//
+// Each worker is its own single-thread Piscina pool, so a partition always lands
+// on the same thread (its actor's home) and its batches run in order. A worker's
+// mailbox is bounded: `apply` waits for room, and the source stops consuming
+// while it waits (backpressure instead of memory growth).
+import { availableParallelism } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+import type { ObjectStore } from '../src/store/object-store.js'
+import { TOPICS } from '../src/events/contract.js'
+import { viewNamed } from '../views/catalog/index.js'
+import { deserializePartial, mergePartials } from '../views/state/partial.js'
+import type { ViewPartial } from '../views/state/partial.js'
+import { pulseError } from '../src/errors.js'
+import { DEFAULT_ACTOR_OPTIONS } from './partition-actor.js'
+import type { ActorOptions } from './partition-actor.js'
+import { packRecords, transferList } from './record-batch.js'
+import type { RawRecord } from './record-batch.js'
+import type { GroupFilter } from './live-view.js'
+import type { ActorSnapshot, ActorStats, Task } from './worker.js'
+
+export interface SpeedOptions {
+  /** Worker threads hosting actors. */
+  workers: number
+  /** Batches queued per worker before `apply` waits. */
+  mailbox: number
+  /** Object-store key prefix of the snapshots. */
+  prefix: string
+  /** Restore actors from their snapshots when they open. */
+  restore: boolean
+  actor: ActorOptions
+}
+
+export const DEFAULT_SPEED_OPTIONS: SpeedOptions = {
+  workers: Math.max(1, Math.min(4, availableParallelism())),
+  mailbox: 8,
+  prefix: '',
+  restore: true,
+  actor: DEFAULT_ACTOR_OPTIONS,
+}
+
+export const snapshotKey = (prefix: string, topic: string, partition: number): string =>
+  `${prefix}_speed/snapshots/${topic}/${partition}.snap`
+
+/** The compiled worker module (tests run the TypeScript sources; workers always run dist/). */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url)
+  return here.endsWith('.js') ? join(dirname(here), 'worker.js') : resolve(dirname(here), '..', 'dist', 'actors', 'worker.js')
+}
+
+class Host {
+  readonly pool: Piscina
+  inflight = 0
+  private tail: Promise<unknown> = Promise.resolve()
+  private waiters: Array<() => void> = []
+
+  constructor(options: SpeedOptions) {
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: 1,
+      maxThreads: 1,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Infinity,
+      workerData: { actor: options.actor },
+    })
+  }
+
+  /**
+   * Tasks run strictly in submission order: each goes to the pool when the one
+   * before it has finished (a pool may hand a new task to an idle thread ahead
+   * of queued ones, which would reorder an actor's batches).
+   */
+  run<T>(task: Task, transfer?: ArrayBuffer[]): Promise<T> {
+    this.inflight++
+    const done = this.tail.then(() => this.pool.run(task, transfer === undefined ? undefined : { transferList: transfer }) as Promise<T>)
+    this.tail = done.catch(() => undefined)
+    return done.finally(() => {
+      this.inflight--
+      const w = this.waiters.shift()
+      if (w !== undefined) w()
+    })
+  }
+
+  async room(limit: number): Promise<void> {
+    while (this.inflight >= limit) await new Promise<void>((r) => this.waiters.push(r))
+  }
+}
+
+export interface SnapshotReport {
+  actors: number
+  bytes: number
+  ms: number
+}
+
+export class SpeedLayer {
+  readonly options: SpeedOptions
+  private readonly hosts: Host[]
+  private readonly owned = new Map<string, { topic: string; partition: number; host: Host }>()
+  /** In-flight applies; the first failure stops the layer. */
+  private readonly pending = new Set<Promise<unknown>>()
+  failure: Error | undefined
+  cutoff = -Infinity
+  lastSnapshot: SnapshotReport | undefined
+
+  constructor(
+    private readonly store: ObjectStore,
+    options: Partial<Omit<SpeedOptions, 'actor'>> & { actor?: Partial<ActorOptions> } = {},
+  ) {
+    this.options = { ...DEFAULT_SPEED_OPTIONS, ...options, actor: { ...DEFAULT_ACTOR_OPTIONS, ...options.actor } }
+    if (this.options.workers < 1) throw pulseError('PULSE_ERR_CONFIG', 'speed layer workers must be at least 1')
+    this.hosts = Array.from({ length: this.options.workers }, () => new Host(this.options))
+  }
+
+  private hostFor(topic: string, partition: number): Host {
+    const t = TOPICS.indexOf(topic as never)
+    return this.hosts[((t < 0 ? 0 : t) * 131 + partition) % this.hosts.length]!
+  }
+
+  /** Partitions with an actor on this node. */
+  get partitions(): Array<{ topic: string; partition: number }> {
+    return [...this.owned.values()].map(({ topic, partition }) => ({ topic, partition }))
+  }
+
+  owns(topic: string, partition: number): boolean {
+    return this.owned.has(`${topic}/${partition}`)
+  }
+
+  /** Creates the partition's actor (from its snapshot when restoring); returns the offset to consume from. */
+  async open(topic: string, partition: number): Promise<number> {
+    const id = `${topic}/${partition}`
+    const host = this.hostFor(topic, partition)
+    const raw = this.options.restore ? await this.store.tryGet(snapshotKey(this.options.prefix, topic, partition)) : undefined
+    const snapshot = raw === undefined ? null : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
+    await this.drain()
+    const next = await host.run<number>({ op: 'open', topic, partition, snapshot })
+    this.owned.set(id, { topic, partition, host })
+    // a restored actor keeps its own cutoff; a newer one published since applies now
+    if (this.cutoff > -Infinity) await host.run({ op: 'cutoff', cutoff: this.cutoff })
+    return next
+  }
+
+  /** Forgets a partition that moved to another node (its new owner restores the last snapshot). */
+  async release(topic: string, partition: number): Promise<void> {
+    const o = this.owned.get(`${topic}/${partition}`)
+    if (o === undefined) return
+    this.owned.delete(`${topic}/${partition}`)
+    await this.drain()
+    await o.host.run({ op: 'close', topic, partition })
+  }
+
+  /** Hands records of one partition (in offset order) to its actor; waits while the actor's mailbox is full. */
+  async apply(topic: string, partition: number, records: readonly RawRecord[]): Promise<void> {
+    if (this.failure !== undefined) throw this.failure
+    if (records.length === 0) return
+    const o = this.owned.get(`${topic}/${partition}`)
+    if (o === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `partition ${topic}/${partition} is not open on this node`)
+    await o.host.room(this.options.mailbox)
+    const batch = packRecords(topic, partition, records)
+    const job = o.host.run({ op: 'apply', ...batch }, transferList(batch))
+    this.pending.add(job)
+    job.then(
+      () => this.pending.delete(job),
+      (err: Error) => {
+        this.pending.delete(job)
+        this.failure ??= err
+      },
+    )
+  }
+
+  /** Waits until every batch handed over so far is applied. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending])
+    if (this.failure !== undefined) throw this.failure
+  }
+
+  /** Writes every actor's snapshot (state + next offset) to the store. */
+  async snapshot(): Promise<SnapshotReport> {
+    const t0 = performance.now()
+    const all = (await Promise.all(this.hosts.map((h) => h.run<ActorSnapshot[]>({ op: 'snapshot' })))).flat()
+    let bytes = 0
+    await Promise.all(
+      all.map((s) => {
+        bytes += s.bytes.length
+        // a PUT replaces the object whole: a reader sees the previous snapshot or this one
+        return this.store.put(snapshotKey(this.options.prefix, s.topic, s.partition), s.bytes, { contentType: 'application/octet-stream' })
+      }),
+    )
+    this.lastSnapshot = { actors: all.length, bytes, ms: performance.now() - t0 }
+    return this.lastSnapshot
+  }
+
+  /** The view's partial state over every actor on this node, for the groups `filter` selects. */
+  async query(name: string, filter: GroupFilter = {}): Promise<ViewPartial> {
+    const view = viewNamed(name)
+    if (view === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown view ${name}`)
+    const parts = await this.queryBytes(name, filter)
+    let out: ViewPartial = { view: name, groups: new Map() }
+    for (const bytes of parts) out = mergePartials(view, out, deserializePartial(view, bytes))
+    return out
+  }
+
+  /** The serialized partial of each worker (what crosses nodes). */
+  async queryBytes(name: string, filter: GroupFilter = {}): Promise<Uint8Array[]> {
+    const parts = await Promise.all(this.hosts.map((h) => h.run<Uint8Array | null>({ op: 'query', view: name, filter })))
+    return parts.filter((p): p is Uint8Array => p !== null)
+  }
+
+  /** A new batch cutoff (an hour boundary): every actor drops what the batch layer now holds. */
+  async setCutoff(cutoff: number): Promise<number> {
+    if (cutoff <= this.cutoff) return 0
+    this.cutoff = cutoff
+    const removed = await Promise.all(this.hosts.map((h) => h.run<number>({ op: 'cutoff', cutoff })))
+    return removed.reduce((a, b) => a + b, 0)
+  }
+
+  async stats(): Promise<ActorStats[]> {
+    return (await Promise.all(this.hosts.map((h) => h.run<ActorStats[]>({ op: 'stats' })))).flat()
+  }
+
+  /** Stops the workers (after a final snapshot when `snapshot`). */
+  async close(options: { snapshot?: boolean } = {}): Promise<void> {
+    try {
+      await this.drain()
+      if (options.snapshot) await this.snapshot()
+    } finally {
+      await Promise.all(this.hosts.map((h) => h.pool.destroy()))
+    }
+  }
+}

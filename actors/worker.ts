@@ -1,0 +1,97 @@
+// A Piscina worker hosting partition actors. Each worker runs one thread and
+// executes its tasks one at a time in arrival order, so an actor is only ever
+// touched by one thread and sees its batches in offset order.
+import { move, workerData } from 'piscina'
+import { PartitionActor } from './partition-actor.js'
+import type { ActorCounters, ActorOptions } from './partition-actor.js'
+import { forEachRecord } from './record-batch.js'
+import type { RecordBatch } from './record-batch.js'
+import type { GroupFilter } from './live-view.js'
+import { viewNamed } from '../views/catalog/index.js'
+import { serializePartial } from '../views/state/partial.js'
+import type { ViewPartial } from '../views/state/partial.js'
+
+export type Task =
+  | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null }
+  | { op: 'close'; topic: string; partition: number }
+  | ({ op: 'apply' } & RecordBatch)
+  | { op: 'snapshot' }
+  | { op: 'query'; view: string; filter: GroupFilter }
+  | { op: 'cutoff'; cutoff: number }
+  | { op: 'stats' }
+
+export interface ActorStats {
+  topic: string
+  partition: number
+  nextOffset: number
+  maxTime: number
+  watermark: number
+  cutoff: number
+  counters: ActorCounters
+  groups: number
+  entities: number
+}
+
+export interface ActorSnapshot {
+  topic: string
+  partition: number
+  nextOffset: number
+  bytes: Uint8Array
+}
+
+const options = (workerData as { actor: ActorOptions }).actor
+const actors = new Map<string, PartitionActor>()
+const idOf = (topic: string, partition: number) => `${topic}/${partition}`
+
+function actor(topic: string, partition: number): PartitionActor {
+  const a = actors.get(idOf(topic, partition))
+  if (a === undefined) throw new Error(`no actor for ${topic}/${partition} on this worker`)
+  return a
+}
+
+export default function handle(task: Task): unknown {
+  switch (task.op) {
+    case 'open': {
+      const a = new PartitionActor(task.topic, task.partition, options)
+      if (task.snapshot !== null) a.restore(task.snapshot)
+      actors.set(idOf(task.topic, task.partition), a)
+      return a.nextOffset
+    }
+    case 'close':
+      return actors.delete(idOf(task.topic, task.partition))
+    case 'apply': {
+      const a = actor(task.topic, task.partition)
+      const now = Date.now()
+      forEachRecord(task, (value, offset) => a.apply(value, offset, now))
+      return a.nextOffset
+    }
+    case 'snapshot': {
+      const out: ActorSnapshot[] = []
+      for (const a of actors.values()) {
+        a.evict()
+        out.push({ topic: a.topic, partition: a.partition, nextOffset: a.nextOffset, bytes: a.snapshot() })
+      }
+      return out
+    }
+    case 'query': {
+      const view = viewNamed(task.view)
+      if (view === undefined) return null
+      const into: ViewPartial = { view: view.name, groups: new Map() }
+      for (const a of actors.values()) if (a.topic === view.topic) a.query(view.name, task.filter, into)
+      return move(serializePartial(view, into))
+    }
+    case 'cutoff': {
+      let removed = 0
+      for (const a of actors.values()) removed += a.setCutoff(task.cutoff)
+      return removed
+    }
+    case 'stats': {
+      const now = Date.now()
+      const out: ActorStats[] = []
+      for (const a of actors.values()) {
+        out.push({ topic: a.topic, partition: a.partition, nextOffset: a.nextOffset, maxTime: a.maxTime, watermark: a.watermark(now), cutoff: a.cutoff, counters: { ...a.counters }, ...a.size })
+      }
+      return out
+    }
+  }
+}
