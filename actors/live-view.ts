@@ -6,8 +6,10 @@
 //
 // The hot path (`add`) compiles the definition once: filters become predicates,
 // value references become accessors, and per event each measure's filter and
-// value are computed once however many windows the event falls in. Group ids
-// are short strings; key tuples are only built when a group is created.
+// value are computed once however many windows the event falls in. Groups are
+// found through nested maps keyed by the raw key values (an event's strings keep
+// their cached hashes from view to view; no key string is built per event), and
+// key tuples are only built when a group is created.
 import type { Filter, Measure, Pairing, ValueRef, ViewDef } from '../views/dsl.js'
 import { keysOf, valueOf } from '../views/semantics.js'
 import type { EventRecord, KeyTuple, Scalar } from '../views/semantics.js'
@@ -25,7 +27,17 @@ interface LiveGroup {
   states: unknown[]
 }
 
-type Bucket = Map<string, LiveGroup>
+/** Nested maps, one level per key column, the groups at the last level. */
+type Level = Map<Scalar, unknown>
+
+/** The groups of one event-time hour: a list to iterate, and maps to find them. */
+interface Bucket {
+  list: LiveGroup[]
+  /** non-windowed views */
+  plain: Level
+  /** windowed views: by window start, as the number of slides from the hour (a small integer) */
+  windows: Map<number, Level>
+}
 
 /** Which groups a query wants: key columns equal to values, windows (or hours) overlapping [from, to). */
 export interface GroupFilter {
@@ -36,12 +48,38 @@ export interface GroupFilter {
 
 type Accessor = (e: EventRecord, time: number) => Scalar
 
+// Computed values that depend on the time alone, remembered for the last time
+// seen: every view an event feeds asks again, and each answer is a new string.
+let memoTime = NaN
+let memoDate: Scalar = null
+let memoInstant: Scalar = null
+let memoInstantTime = NaN
+function memoOfTime(ref: 'time' | 'date'): Accessor {
+  if (ref === 'date') {
+    return (e, time) => {
+      if (time !== memoTime) {
+        memoDate = valueOf('date', e, time)
+        memoTime = time
+      }
+      return memoDate
+    }
+  }
+  return (e, time) => {
+    if (time !== memoInstantTime) {
+      memoInstant = valueOf('time', e, time)
+      memoInstantTime = time
+    }
+    return memoInstant
+  }
+}
+
 function accessor(ref: ValueRef): Accessor {
   switch (ref) {
-    case 'score_pct':
-    case 'position_pct':
     case 'time':
     case 'date':
+      return memoOfTime(ref)
+    case 'score_pct':
+    case 'position_pct':
     case 'hour':
       return (e, time) => valueOf(ref, e, time)
     default:
@@ -63,9 +101,8 @@ function predicate(f: Filter): ((e: EventRecord) => boolean) | null {
   }
 }
 
-const NULL_KEY = '\u0000'
-const SEP = '\u0001'
-const keyPart = (v: Scalar): string => (v === null ? NULL_KEY : String(v))
+/** The single map key of views without key columns. */
+const NO_KEY = true
 
 export class LiveView {
   /** hour start (ms) → groups of events in that hour */
@@ -141,31 +178,50 @@ export class LiveView {
   private forGroups(e: EventRecord, time: number, idx: number[]): void {
     const bucket = this.bucketOf(time)
     const w = this.def.window
-    if (w === undefined) return this.forKeys(bucket, null, e, time, idx)
+    if (w === undefined) return this.forKeys(bucket, bucket.plain, null, e, time, idx)
+    const hour = time - (time % HOUR)
     const latest = Math.floor(time / w.slide) * w.slide
     for (let s = latest - w.size + w.slide; s <= latest; s += w.slide) {
-      if (time < s + w.size) this.forKeys(bucket, s, e, time, idx)
+      if (time >= s + w.size) continue
+      const slot = (s - hour) / w.slide
+      let level = bucket.windows.get(slot)
+      if (level === undefined) bucket.windows.set(slot, (level = new Map()))
+      this.forKeys(bucket, level, s, e, time, idx)
     }
   }
 
-  private forKeys(bucket: Bucket, window: number | null, e: EventRecord, time: number, idx: number[]): void {
-    const prefix = window === null ? '' : `${window}${SEP}`
+  private forKeys(bucket: Bucket, root: Level, window: number | null, e: EventRecord, time: number, idx: number[]): void {
     const simple = this.simpleKey
     if (simple !== undefined) {
-      let id = prefix
-      for (let k = 0; k < simple.length; k++) id += keyPart(simple[k]!(e, time)) + SEP
-      let g = bucket.get(id)
-      if (g === undefined) bucket.set(id, (g = this.newGroup(window, simple.map((a) => a(e, time)))))
+      let level = root
+      const last = simple.length - 1
+      for (let k = 0; k < last; k++) {
+        const v = simple[k]!(e, time)
+        let next = level.get(v) as Level | undefined
+        if (next === undefined) level.set(v, (next = new Map()))
+        level = next
+      }
+      const v = last < 0 ? NO_KEY : simple[last]!(e, time)
+      let g = level.get(v) as LiveGroup | undefined
+      if (g === undefined) level.set(v, (g = this.newGroup(bucket, window, simple.map((a) => a(e, time)))))
       this.update(g, e, time, idx)
       return
     }
-    for (const key of keysOf(this.def, e, time)) {
-      let id = prefix
-      for (const v of key) id += keyPart(v) + SEP
-      let g = bucket.get(id)
-      if (g === undefined) bucket.set(id, (g = this.newGroup(window, key)))
-      this.update(g, e, time, idx)
+    for (const key of keysOf(this.def, e, time)) this.update(this.groupAt(bucket, root, window, key), e, time, idx)
+  }
+
+  /** The group of a key tuple, created when new. */
+  private groupAt(bucket: Bucket, root: Level, window: number | null, key: KeyTuple): LiveGroup {
+    let level = root
+    for (let k = 0; k < key.length - 1; k++) {
+      let next = level.get(key[k]!) as Level | undefined
+      if (next === undefined) level.set(key[k]!, (next = new Map()))
+      level = next
     }
+    const v = key.length === 0 ? NO_KEY : key[key.length - 1]!
+    let g = level.get(v) as LiveGroup | undefined
+    if (g === undefined) level.set(v, (g = this.newGroup(bucket, window, key)))
+    return g
   }
 
   private update(g: LiveGroup, e: EventRecord, time: number, idx: number[]): void {
@@ -177,15 +233,40 @@ export class LiveView {
     }
   }
 
-  private newGroup(window: number | null, key: KeyTuple): LiveGroup {
-    return { window, key, states: this.ops.map((o) => o.init()) }
+  private newGroup(bucket: Bucket, window: number | null, key: KeyTuple): LiveGroup {
+    const ops = this.ops
+    const states = new Array<unknown>(ops.length)
+    for (let i = 0; i < ops.length; i++) states[i] = ops[i]!.init()
+    const g = { window, key, states }
+    bucket.list.push(g)
+    return g
+  }
+
+  private newBucket(): Bucket {
+    return { list: [], plain: new Map(), windows: new Map() }
+  }
+
+  /** Files a group read from a snapshot under its window and key. */
+  private place(bucket: Bucket, hour: number, g: LiveGroup): void {
+    const w = this.def.window
+    let root = bucket.plain
+    if (w !== undefined) {
+      const slot = (g.window! - hour) / w.slide
+      let level = bucket.windows.get(slot)
+      if (level === undefined) bucket.windows.set(slot, (level = new Map()))
+      root = level
+    }
+    const before = bucket.list.length
+    const placed = this.groupAt(bucket, root, g.window, g.key)
+    placed.states = g.states
+    if (bucket.list.length === before) throw new Error(`duplicate group in a snapshot of ${this.def.name}`)
   }
 
   private bucketOf(time: number): Bucket {
     const hour = time - (time % HOUR)
     if (hour === this.lastHour) return this.lastBucket!
     let b = this.buckets.get(hour)
-    if (b === undefined) this.buckets.set(hour, (b = new Map()))
+    if (b === undefined) this.buckets.set(hour, (b = this.newBucket()))
     this.lastHour = hour
     this.lastBucket = b
     return b
@@ -194,7 +275,7 @@ export class LiveView {
   /** Number of live groups over all buckets. */
   get groups(): number {
     let n = 0
-    for (const b of this.buckets.values()) n += b.size
+    for (const b of this.buckets.values()) n += b.list.length
     return n
   }
 
@@ -203,7 +284,7 @@ export class LiveView {
     let removed = 0
     for (const [hour, b] of this.buckets) {
       if (hour + HOUR <= cutoff) {
-        removed += b.size
+        removed += b.list.length
         this.buckets.delete(hour)
       }
     }
@@ -223,7 +304,7 @@ export class LiveView {
     for (const [hour, b] of this.buckets) {
       // non-windowed views select by the events' hour
       if (size === undefined && (hour + HOUR <= from || hour >= to)) continue
-      for (const g of b.values()) {
+      for (const g of b.list) {
         if (size !== undefined && (g.window! + size <= from || g.window! >= to)) continue
         if (wanted.some(([i, v]) => g.key[i] !== v)) continue
         const id = groupId(g.window, g.key)
@@ -240,9 +321,8 @@ export class LiveView {
   write(w: Writer): void {
     w.varint(this.buckets.size)
     for (const [hour, b] of this.buckets) {
-      w.f64(hour).varint(b.size)
-      for (const [id, g] of b) {
-        w.string(id)
+      w.f64(hour).varint(b.list.length)
+      for (const g of b.list) {
         if (g.window === null) w.u8(0)
         else w.u8(1).f64(g.window)
         w.varint(g.key.length)
@@ -258,13 +338,12 @@ export class LiveView {
     this.lastBucket = undefined
     for (let nb = r.varint(); nb > 0; nb--) {
       const hour = r.f64()
-      const b: Bucket = new Map()
+      const b = this.newBucket()
       for (let ng = r.varint(); ng > 0; ng--) {
-        const id = r.string()
         const window = r.u8() === 1 ? r.f64() : null
         const key: KeyTuple = []
         for (let k = r.varint(); k > 0; k--) key.push(r.scalar())
-        b.set(id, { window, key, states: this.ops.map((o) => o.read(r)) })
+        this.place(b, hour, { window, key, states: this.ops.map((o) => o.read(r)) })
       }
       this.buckets.set(hour, b)
     }

@@ -2,6 +2,7 @@
 // every value's bytes back to back in a single buffer, with end positions and
 // offsets in typed arrays. The three buffers are transferred, not copied, and
 // the consumer never parses JSON: that happens in the worker.
+import { isUtf8 } from 'node:buffer'
 
 export interface RecordBatch {
   topic: string
@@ -46,12 +47,22 @@ export function transferList(b: RecordBatch): ArrayBuffer[] {
   return [b.data.buffer as ArrayBuffer, b.ends.buffer as ArrayBuffer, b.offsets.buffer as ArrayBuffer]
 }
 
-/** Calls `each(value, offset)` for every record, values as views into the batch's buffer. */
-export function forEachRecord(b: RecordBatch, each: (value: Uint8Array, offset: number) => void): void {
+/**
+ * Calls `each(value, offset)` for every record. Values come as text when the
+ * whole batch is valid UTF-8 and no record starts inside a character (then
+ * each record is valid on its own: one fast check instead of a strict decoder
+ * per record); otherwise as bytes, for the validator's strict decoding.
+ */
+export function forEachRecord(b: RecordBatch, each: (value: Uint8Array | string, offset: number) => void): void {
+  const buf = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength)
+  let text = isUtf8(buf)
+  for (let i = 0, start = 0; text && i < b.ends.length; start = b.ends[i++]!) {
+    if (start < buf.length && (buf[start]! & 0xc0) === 0x80) text = false
+  }
   let start = 0
   for (let i = 0; i < b.ends.length; i++) {
     const end = b.ends[i]!
-    each(b.data.subarray(start, end), b.offsets[i]!)
+    each(text ? buf.toString('utf8', start, end) : buf.subarray(start, end), b.offsets[i]!)
     start = end
   }
 }

@@ -97,10 +97,23 @@ export function hashBytes(b: Uint8Array, len: number): void {
   HASH[1] = h2
 }
 
+// One-entry memo: an event's user_id is hashed by every view that counts users
+let lastString: string | undefined
+let lastHi = 0
+let lastLo = 0
+
 /** Hashes a string into HASH (no allocation for ASCII strings). */
 export function hashString(s: string): void {
+  if (s === lastString) {
+    HASH[0] = lastHi
+    HASH[1] = lastLo
+    return
+  }
   const len = toBytes(s) // may replace the scratch buffer: read it after
   hashBytes(scratch, len)
+  lastString = s
+  lastHi = HASH[0]!
+  lastLo = HASH[1]!
 }
 
 /** Convenience form: [hi, lo]. */

@@ -82,10 +82,13 @@ function tau(x: number): number {
   }
 }
 
+const NO_ENTRIES = new Uint32Array(0)
+
 export class Hll {
   private rep = EXPLICIT
   /** explicit: pairs (hi, lo) in [0, 2n); sparse: entries in [0, n) */
-  private list: Uint32Array = new Uint32Array(0)
+  // shared until the first insert grows it: most live sketches stay tiny or empty
+  private list: Uint32Array = NO_ENTRIES
   private n = 0
   private dense: Uint8Array | undefined
 

@@ -17,12 +17,16 @@ export interface MeasureOps<S> {
   read(r: Reader): S
 }
 
-// Neumaier's compensated sum: [sum, compensation].
-type KSum = [number, number]
-function kadd(s: KSum, x: number): void {
-  const t = s[0] + x
-  s[1] += Math.abs(s[0]) >= Math.abs(x) ? s[0] - t + x : x - t + s[0]
-  s[0] = t
+// Neumaier's compensated sum: s + c, c holding the rounding error of s.
+// States are flat objects: one allocation per group and measure.
+interface KSum {
+  s: number
+  c: number
+}
+function kadd(k: KSum, x: number): void {
+  const t = k.s + x
+  k.c += Math.abs(k.s) >= Math.abs(x) ? k.s - t + x : x - t + k.s
+  k.s = t
 }
 
 const count: MeasureOps<number> = {
@@ -34,38 +38,37 @@ const count: MeasureOps<number> = {
   read: (r) => r.varint(),
 }
 
-interface SumState {
-  sum: KSum
+interface SumState extends KSum {
   n: number
 }
 function sumLike(finish: (s: SumState) => MeasureValue): MeasureOps<SumState> {
   return {
-    init: () => ({ sum: [0, 0], n: 0 }),
-    add: (s, v) => {
+    init: () => ({ s: 0, c: 0, n: 0 }),
+    add: (st, v) => {
       if (typeof v === 'number') {
-        kadd(s.sum, v)
-        s.n++
+        kadd(st, v)
+        st.n++
       }
-      return s
+      return st
     },
     merge: (a, b) => {
       // an empty side is the identity, exactly (not just numerically)
       if (a.n === 0 || b.n === 0) {
         const x = a.n === 0 ? b : a
-        return { sum: [x.sum[0], x.sum[1]], n: x.n }
+        return { s: x.s, c: x.c, n: x.n }
       }
-      const out: SumState = { sum: [a.sum[0], a.sum[1]], n: a.n + b.n }
-      kadd(out.sum, b.sum[0])
-      kadd(out.sum, b.sum[1])
+      const out: SumState = { s: a.s, c: a.c, n: a.n + b.n }
+      kadd(out, b.s)
+      kadd(out, b.c)
       return out
     },
     result: finish,
-    write: (w, s) => void w.f64(s.sum[0]).f64(s.sum[1]).varint(s.n),
-    read: (r) => ({ sum: [r.f64(), r.f64()], n: r.varint() }),
+    write: (w, st) => void w.f64(st.s).f64(st.c).varint(st.n),
+    read: (r) => ({ s: r.f64(), c: r.f64(), n: r.varint() }),
   }
 }
-const sum = sumLike((s) => s.sum[0] + s.sum[1])
-const avg = sumLike((s) => (s.n === 0 ? null : (s.sum[0] + s.sum[1]) / s.n))
+const sum = sumLike((st) => st.s + st.c)
+const avg = sumLike((st) => (st.n === 0 ? null : (st.s + st.c) / st.n))
 
 function extreme(pick: (a: number, b: number) => number): MeasureOps<number | null> {
   return {
@@ -128,19 +131,18 @@ const anyOps: MeasureOps<boolean> = {
 }
 
 /** count, sum, min and max of pair durations: enough for every pair aggregate. */
-interface Durations {
+interface Durations extends KSum {
   n: number
-  sum: KSum
   min: number
   max: number
 }
 function pairOps(agg: 'count' | 'sum' | 'avg' | 'min' | 'max'): MeasureOps<Durations> {
   return {
-    init: () => ({ n: 0, sum: [0, 0], min: Infinity, max: -Infinity }),
+    init: () => ({ n: 0, s: 0, c: 0, min: Infinity, max: -Infinity }),
     add: (s, v) => {
       const x = v as number
       s.n++
-      kadd(s.sum, x)
+      kadd(s, x)
       if (x < s.min) s.min = x
       if (x > s.max) s.max = x
       return s
@@ -148,22 +150,22 @@ function pairOps(agg: 'count' | 'sum' | 'avg' | 'min' | 'max'): MeasureOps<Durat
     merge: (a, b) => {
       if (a.n === 0 || b.n === 0) {
         const x = a.n === 0 ? b : a
-        return { n: x.n, sum: [x.sum[0], x.sum[1]], min: x.min, max: x.max }
+        return { n: x.n, s: x.s, c: x.c, min: x.min, max: x.max }
       }
-      const out: Durations = { n: a.n + b.n, sum: [a.sum[0], a.sum[1]], min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) }
-      kadd(out.sum, b.sum[0])
-      kadd(out.sum, b.sum[1])
+      const out: Durations = { n: a.n + b.n, s: a.s, c: a.c, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) }
+      kadd(out, b.s)
+      kadd(out, b.c)
       return out
     },
     result: (s) => {
-      const total = s.sum[0] + s.sum[1]
+      const total = s.s + s.c
       if (agg === 'count') return s.n
       if (agg === 'sum') return total
       if (s.n === 0) return null
       return agg === 'avg' ? total / s.n : agg === 'min' ? s.min : s.max
     },
-    write: (w, s) => void w.varint(s.n).f64(s.sum[0]).f64(s.sum[1]).f64(s.min).f64(s.max),
-    read: (r) => ({ n: r.varint(), sum: [r.f64(), r.f64()], min: r.f64(), max: r.f64() }),
+    write: (w, s) => void w.varint(s.n).f64(s.s).f64(s.c).f64(s.min).f64(s.max),
+    read: (r) => ({ n: r.varint(), s: r.f64(), c: r.f64(), min: r.f64(), max: r.f64() }),
   }
 }
 
