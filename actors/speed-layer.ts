@@ -94,6 +94,8 @@ export interface SnapshotReport {
   actors: number
   bytes: number
   ms: number
+  /** each snapshotted actor's next offset */
+  offsets: Array<{ topic: string; partition: number; nextOffset: number }>
 }
 
 export class SpeedLayer {
@@ -189,7 +191,8 @@ export class SpeedLayer {
         return this.store.put(snapshotKey(this.options.prefix, s.topic, s.partition), s.bytes, { contentType: 'application/octet-stream' })
       }),
     )
-    this.lastSnapshot = { actors: all.length, bytes, ms: performance.now() - t0 }
+    const offsets = all.map(({ topic, partition, nextOffset }) => ({ topic, partition, nextOffset }))
+    this.lastSnapshot = { actors: all.length, bytes, ms: performance.now() - t0, offsets }
     return this.lastSnapshot
   }
 

@@ -1,0 +1,175 @@
+// Feeds the speed layer from Kafka: the consumer group `pulse-speed` over the
+// six topics. A partition's actor opens, restored from its snapshot, as soon as
+// the partition is assigned; on its first batch the consumer seeks back to the
+// snapshot's offset if the group's position is beyond it. The snapshot is the
+// truth; the group's committed offsets are written from the snapshots, as a
+// hint and for lag.
+import type { Consumer, Kafka } from '../src/kafka/client.js'
+import { physicalTopics } from '../src/kafka/client.js'
+import type { SpeedLayer } from './speed-layer.js'
+import type { RawRecord } from './record-batch.js'
+
+export interface KafkaSourceOptions {
+  groupId: string
+  topicPrefix: string
+  /** Write every actor's snapshot this often (ms); 0: only on stop. */
+  snapshotEveryMs: number
+}
+
+export const DEFAULT_KAFKA_SOURCE_OPTIONS: KafkaSourceOptions = {
+  groupId: 'pulse-speed',
+  topicPrefix: '',
+  snapshotEveryMs: 30_000,
+}
+
+export class KafkaSource {
+  readonly options: KafkaSourceOptions
+  private consumer: Consumer | undefined
+  private timer: NodeJS.Timeout | undefined
+  private snapshotting: Promise<unknown> = Promise.resolve()
+  /** Partitions assigned here: their actor's opening (restore), resolving to the offset it resumes at. */
+  private readonly opening = new Map<string, Promise<number>>()
+  /** Partitions whose fetch position was checked against their actor since assignment. */
+  private readonly positioned = new Set<string>()
+  /** Records handed to the layer. */
+  consumed = 0
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly layer: SpeedLayer,
+    options: Partial<KafkaSourceOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_KAFKA_SOURCE_OPTIONS, ...options }
+  }
+
+  private logical(physical: string): string {
+    return physical.slice(this.options.topicPrefix.length)
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      maxBytes: 32 << 20,
+      maxBytesPerPartition: 8 << 20,
+      // a member that died keeps its partitions until its session expires: keep that short
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 20_000,
+      heartbeatInterval: 1_000,
+    })
+    this.consumer = consumer
+    await consumer.connect()
+    await consumer.subscribe({ topics: physicalTopics(this.options.topicPrefix), fromBeginning: true })
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.onAssignment(payload.memberAssignment as Record<string, number[]>).catch((err: Error) => (this.layer.failure ??= err))
+    })
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 8,
+      eachBatch: async ({ batch, heartbeat, resolveOffset, isStale }) => {
+        if (isStale() || batch.messages.length === 0) return
+        const topic = this.logical(batch.topic)
+        const id = `${topic}/${batch.partition}`
+        const next = await this.open(topic, batch.partition)
+        if (!this.positioned.has(id)) {
+          this.positioned.add(id)
+          if (Number(batch.firstOffset()) > next) {
+            // the snapshot is older than where the group's offset points: go back to it
+            this.consumer!.seek({ topic: batch.topic, partition: batch.partition, offset: String(next) })
+            return
+          }
+        }
+        const records: RawRecord[] = new Array(batch.messages.length)
+        for (let i = 0; i < batch.messages.length; i++) {
+          const m = batch.messages[i]!
+          records[i] = { value: m.value, offset: Number(m.offset) }
+        }
+        // offsets already in the actor's state are skipped by the actor itself
+        await this.layer.apply(topic, batch.partition, records)
+        this.consumed += records.length
+        resolveOffset(batch.lastOffset())
+        await heartbeat()
+      },
+    })
+    if (this.options.snapshotEveryMs > 0) this.timer = setInterval(() => void this.snapshot(), this.options.snapshotEveryMs)
+  }
+
+  /** Opens a partition's actor once per assignment. */
+  private open(topic: string, partition: number): Promise<number> {
+    const id = `${topic}/${partition}`
+    let p = this.opening.get(id)
+    if (p === undefined) this.opening.set(id, (p = this.layer.open(topic, partition)))
+    return p
+  }
+
+  /**
+   * A new assignment: partitions that moved away are forgotten (their new owner
+   * restores the last snapshot); the ones assigned here open at once, so that
+   * an actor restored at the end of its partition answers queries too.
+   */
+  private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
+    const owned = new Set<string>()
+    for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) owned.add(`${this.logical(topic)}/${p}`)
+    for (const id of [...this.opening.keys()]) {
+      if (owned.has(id)) continue
+      const [topic, partition] = [id.slice(0, id.lastIndexOf('/')), Number(id.slice(id.lastIndexOf('/') + 1))]
+      await this.opening.get(id)!.catch(() => undefined)
+      this.opening.delete(id)
+      this.positioned.delete(id)
+      await this.layer.release(topic, partition)
+    }
+    await Promise.all([...owned].map((id) => this.open(id.slice(0, id.lastIndexOf('/')), Number(id.slice(id.lastIndexOf('/') + 1)))))
+  }
+
+  /** Snapshots every actor, then commits the snapshots' offsets to the group. */
+  snapshot(): Promise<unknown> {
+    this.snapshotting = this.snapshotting.then(async () => {
+      const report = await this.layer.snapshot()
+      const consumer = this.consumer
+      if (consumer === undefined || report.offsets.length === 0) return
+      await consumer
+        .commitOffsets(report.offsets.map((o) => ({ topic: `${this.options.topicPrefix}${o.topic}`, partition: o.partition, offset: String(o.nextOffset) })))
+        .catch(() => undefined) // a commit refused during a rebalance is only a missed hint
+    })
+    return this.snapshotting
+  }
+
+  /**
+   * Records not yet applied, over every partition of the topics: for an actor
+   * here its next offset, otherwise the group's committed offset.
+   */
+  async lag(): Promise<number> {
+    const admin = this.kafka.admin()
+    await admin.connect()
+    try {
+      const next = new Map<string, number>()
+      for (const s of await this.layer.stats()) next.set(`${this.options.topicPrefix}${s.topic}/${s.partition}`, s.nextOffset)
+      let lag = 0
+      for (const topic of physicalTopics(this.options.topicPrefix)) {
+        const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] })
+        const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Math.max(0, Number(p.offset))]) ?? [])
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          const at = next.get(`${topic}/${p.partition}`) ?? done.get(p.partition) ?? 0
+          lag += Math.max(0, Number(p.high) - at)
+        }
+      }
+      return lag
+    } finally {
+      await admin.disconnect()
+    }
+  }
+
+  /** Stops consuming, applies what was handed over, snapshots, commits and leaves the group. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    const consumer = this.consumer
+    if (consumer === undefined) return
+    consumer.pause(physicalTopics(this.options.topicPrefix).map((topic) => ({ topic })))
+    await this.layer.drain()
+    // commits need a member of the group: snapshot before leaving it
+    await this.snapshot()
+    await consumer.stop()
+    await consumer.disconnect()
+    this.consumer = undefined
+  }
+}
