@@ -1,7 +1,7 @@
 // `pulse start`: runs Pulse on this node. At this stage of the project the
-// pipeline is: generator → embedded in-process log → a consumer that validates
-// every record and reports what flows. Ingestion, speed, batch and serving plug
-// into this same loop as they land.
+// embedded pipeline is: generator → in-process log → the speed layer (partition
+// actors in worker threads keeping every view live). Ingestion, batch and
+// serving plug into this same process as they land.
 import { parseArgs } from 'node:util'
 import type { PulseConfig } from '../config.js'
 import { pulseError } from '../errors.js'
@@ -9,8 +9,11 @@ import { EventGenerator, DEFAULT_GENERATOR_OPTIONS, intensityForRate } from '../
 import { LogSink } from '../generator/sinks.js'
 import { runGenerator } from '../generator/run.js'
 import { InProcessLog } from '../sources/in-process-log.js'
-import { EventValidator } from '../events/validate.js'
+import { openStore } from '../store/open-store.js'
+import { SpeedLayer } from '../../actors/speed-layer.js'
+import { runEmbedded } from '../../actors/embedded-source.js'
 import { durationArg, intArg } from '../cli-args.js'
+import type { ActorStats } from '../../actors/worker.js'
 
 export const START_HELP = `pulse start — run Pulse on this node
 
@@ -19,13 +22,6 @@ export const START_HELP = `pulse start — run Pulse on this node
   --seed N       generator seed (default 1)
 
 With no PULSE_KAFKA_BROKERS the built-in generator feeds an embedded in-process log.`
-
-export interface FlowStats {
-  records: number
-  valid: number
-  invalid: number
-  byTopic: Record<string, number>
-}
 
 export async function startCommand(args: string[], config: PulseConfig): Promise<number> {
   const { values: v } = parseArgs({
@@ -50,39 +46,35 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   console.log(`pulse: embedded mode, ${config.partitions} partitions per topic, generator at ~${rate} events/s (live event time)`)
 
   const producing = runGenerator(generator, new LogSink(log), { live: true, quiet: true, signal: stop.signal })
-  const stats = await consume(log, stop.signal)
-  await producing
-  log.close()
-  clearTimeout(timer)
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
-  console.log(`pulse: stopped after ${stats.records} records (${stats.valid} valid, ${stats.invalid} invalid)`)
+  // embedded mode starts a new world each time: nothing to restore
+  const layer = new SpeedLayer(openStore(config), { restore: false })
+  const report = setInterval(() => void progress(layer), 2000)
+  try {
+    await runEmbedded(log, layer, { signal: stop.signal })
+    await producing
+  } finally {
+    clearInterval(report)
+    log.close()
+    clearTimeout(timer)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+  const t = totals(await layer.stats())
+  await layer.close()
+  console.log(`pulse: stopped after ${t.records} records (${t.valid} valid, ${t.duplicates} duplicates, ${t.invalid} invalid)`)
   return 0
 }
 
-async function consume(log: InProcessLog, signal: AbortSignal): Promise<FlowStats> {
-  const consumer = log.subscribe('pulse-start')
-  const validator = new EventValidator()
-  const stats: FlowStats = { records: 0, valid: 0, invalid: 0, byTopic: {} }
-  let lastReport = performance.now()
-  let lastRecords = 0
-  while (!signal.aborted || consumer.lag() > 0) {
-    for (const r of await consumer.poll(2000, 200)) {
-      stats.records++
-      stats.byTopic[r.topic] = (stats.byTopic[r.topic] ?? 0) + 1
-      if (validator.check(r.topic, r.value)) stats.valid++
-      else stats.invalid++
-    }
-    const now = performance.now()
-    if (now - lastReport >= 2000) {
-      const perSecond = Math.round(((stats.records - lastRecords) * 1000) / (now - lastReport))
-      const topics = Object.entries(stats.byTopic)
-        .map(([t, n]) => `${t.replace('_topic', '')}=${n}`)
-        .join(' ')
-      console.log(`pulse: ${perSecond}/s  total ${stats.records}  valid ${stats.valid}  invalid ${stats.invalid}  lag ${consumer.lag()}  ${topics}`)
-      lastReport = now
-      lastRecords = stats.records
-    }
-  }
-  return stats
+function totals(stats: ActorStats[]) {
+  const sum = (k: keyof ActorStats['counters']) => stats.reduce((s, a) => s + a.counters[k], 0)
+  return { records: sum('records'), valid: sum('valid'), invalid: sum('invalid'), duplicates: sum('duplicates'), late: sum('late'), groups: stats.reduce((s, a) => s + a.groups, 0) }
+}
+
+let last = { at: performance.now(), records: 0 }
+async function progress(layer: SpeedLayer): Promise<void> {
+  const t = totals(await layer.stats())
+  const now = performance.now()
+  const perSecond = Math.round(((t.records - last.records) * 1000) / (now - last.at))
+  last = { at: now, records: t.records }
+  console.log(`pulse: ${perSecond}/s  total ${t.records}  valid ${t.valid}  invalid ${t.invalid}  duplicates ${t.duplicates}  late ${t.late}  live groups ${t.groups}`)
 }

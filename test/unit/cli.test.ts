@@ -24,10 +24,10 @@ t.test('generate to a file, then validate: the validator flags exactly the inval
 t.test('start runs the embedded pipeline and stops cleanly', async (t) => {
   const { stdout } = await pulse(['start', '--for', '4s', '--rate', '3000'])
   t.match(stdout, /embedded mode/)
-  const stopped = /stopped after (\d+) records \((\d+) valid, (\d+) invalid\)/.exec(stdout)
+  const stopped = /stopped after (\d+) records \((\d+) valid, (\d+) duplicates, (\d+) invalid\)/.exec(stdout)
   t.ok(stopped, stdout)
-  t.ok(Number(stopped![1]) > 1000, 'records flowed')
-  t.equal(Number(stopped![2]) + Number(stopped![3]), Number(stopped![1]))
+  t.ok(Number(stopped![1]) > 1000, 'records flowed through the speed layer')
+  t.equal(Number(stopped![2]) + Number(stopped![3]) + Number(stopped![4]), Number(stopped![1]))
 })
 
 t.test('usage errors name the flag and exit 2', async (t) => {
