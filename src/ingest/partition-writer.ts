@@ -14,6 +14,7 @@ import { EventColumns } from './columns.js'
 import { encodeParquet } from './parquet.js'
 import { deadLetterKey, intentKey, manifestKey, masterKey, rangeName } from './layout.js'
 import { HOUR } from '../events/time.js'
+import { RecentIds } from '../events/recent-ids.js'
 
 export interface Manifest {
   nextOffset: number
@@ -44,29 +45,6 @@ export interface WriterOptions {
   dedupeWindow: number
   /** Of those, how many are carried across restarts in the manifest. */
   persistedIds: number
-}
-
-/** Remembers the last `capacity` ids: a ring plus a set. */
-class RecentIds {
-  private readonly ring: (string | undefined)[]
-  private next = 0
-  readonly set = new Set<string>()
-  constructor(private readonly capacity: number) {
-    this.ring = new Array(capacity)
-  }
-  add(id: string): void {
-    const old = this.ring[this.next]
-    if (old !== undefined) this.set.delete(old)
-    this.ring[this.next] = id
-    this.next = (this.next + 1) % this.capacity
-    this.set.add(id)
-  }
-  /** The most recent `n`, oldest first. */
-  last(n: number): string[] {
-    const out: string[] = []
-    for (let i = Math.min(n, this.set.size); i > 0; i--) out.push(this.ring[(this.next - i + this.capacity) % this.capacity]!)
-    return out
-  }
 }
 
 export class PartitionWriter {
@@ -127,7 +105,7 @@ export class PartitionWriter {
   addValid(event: Readonly<Record<string, unknown>>, time: number, offset: number): boolean {
     this.touch(offset)
     const id = event.event_id as string
-    if (this.recent.set.has(id)) {
+    if (this.recent.has(id)) {
       this.counters.duplicates++
       return false
     }
