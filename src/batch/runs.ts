@@ -1,0 +1,103 @@
+// Published batch runs in the object store. A run writes everything under its
+// own folder first, then one PUT of `_batch/current.json` publishes it: a reader
+// that starts from that pointer sees the previous run or the new one, never a
+// mix. Layout (after the store prefix):
+//
+//   _batch/current.json                         the published run's manifest
+//   _batch/runs/<run id>/manifest.json          each run's manifest, published or not
+//   _batch/runs/<run id>/views/<view>.parquet   rows, for DuckDB/Spark and people
+//   _batch/runs/<run id>/partials/<view>.bin    mergeable partial state (views/state/partial.ts)
+//
+// The serving layer merges the partials with the speed layer's; the Parquet
+// files are the interchange form.
+import type { ObjectStore } from '../store/object-store.js'
+import { viewNamed } from '../../views/catalog/index.js'
+import { deserializePartial } from '../../views/state/partial.js'
+import type { ViewPartial } from '../../views/state/partial.js'
+import { pulseError } from '../errors.js'
+
+export interface ViewRunInfo {
+  rows: number
+  groups: number
+  parquetBytes: number
+  partialBytes: number
+  /** Relative drift against the speed layer over the hours both held (reconciliation), when compared. */
+  drift?: number
+}
+
+export interface RunManifest {
+  version: 1
+  runId: string
+  /** Exclusive hour boundary (ms): the run holds every event with time < cutoff. */
+  cutoff: number
+  cutoffIso: string
+  startedAt: string
+  finishedAt: string
+  durationMs: number
+  input: { files: number; bytes: number; events: number; duplicates: number }
+  views: Record<string, ViewRunInfo>
+  /** Set when the run was compared with the speed layer before publishing. */
+  reconciliation?: { hours: string[]; maxDrift: number; threshold: number; explainedByDropped: number }
+}
+
+export const currentKey = (prefix: string): string => `${prefix}_batch/current.json`
+export const runFolder = (prefix: string, runId: string): string => `${prefix}_batch/runs/${runId}/`
+export const viewParquetKey = (prefix: string, runId: string, view: string): string => `${runFolder(prefix, runId)}views/${view}.parquet`
+export const viewPartialKey = (prefix: string, runId: string, view: string): string => `${runFolder(prefix, runId)}partials/${view}.bin`
+
+/** Run ids sort by time: `20261122T000000Z-<cutoff hour>`. */
+export function newRunId(now: number, cutoff: number): string {
+  const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  return `${stamp(now)}-c${stamp(cutoff).slice(0, 11)}`
+}
+
+/** The published run, or null before the first one. */
+export async function currentRun(store: ObjectStore, prefix = ''): Promise<RunManifest | null> {
+  const raw = await store.tryGet(currentKey(prefix))
+  if (raw === undefined) return null
+  const m = JSON.parse(raw.toString('utf8')) as RunManifest
+  if (m.version !== 1) throw pulseError('PULSE_ERR_INVALID_STATE', `batch manifest version ${String(m.version)}`)
+  return m
+}
+
+/** Makes `manifest` the published run (its files must already be written). */
+export async function publishRun(store: ObjectStore, manifest: RunManifest, prefix = ''): Promise<void> {
+  const body = JSON.stringify(manifest, null, 2)
+  await store.put(`${runFolder(prefix, manifest.runId)}manifest.json`, body, { contentType: 'application/json' })
+  await store.put(currentKey(prefix), body, { contentType: 'application/json' })
+}
+
+/** The partial state of one view of a run. */
+export async function loadViewPartial(store: ObjectStore, runId: string, view: string, prefix = ''): Promise<ViewPartial> {
+  const def = viewNamed(view)
+  if (def === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `batch run ${runId} names unknown view ${view}`)
+  return deserializePartial(def, await store.get(viewPartialKey(prefix, runId, view)))
+}
+
+/** Every view's partial state of a run. */
+export async function loadRunPartials(store: ObjectStore, manifest: RunManifest, prefix = ''): Promise<Map<string, ViewPartial>> {
+  const out = new Map<string, ViewPartial>()
+  await Promise.all(Object.keys(manifest.views).map(async (v) => out.set(v, await loadViewPartial(store, manifest.runId, v, prefix))))
+  return out
+}
+
+/** Run ids present in the store, oldest first. */
+export async function listRuns(store: ObjectStore, prefix = ''): Promise<string[]> {
+  const ids = new Set<string>()
+  const base = `${prefix}_batch/runs/`
+  for await (const o of store.list(base)) ids.add(o.key.slice(base.length).split('/')[0]!)
+  return [...ids].sort()
+}
+
+/** Deletes all but the newest `keep` runs; the published run is never deleted. */
+export async function pruneRuns(store: ObjectStore, keep: number, prefix = ''): Promise<string[]> {
+  const published = (await currentRun(store, prefix))?.runId
+  const ids = await listRuns(store, prefix)
+  const doomed = ids.slice(0, Math.max(0, ids.length - keep)).filter((id) => id !== published)
+  for (const id of doomed) {
+    const keys: string[] = []
+    for await (const o of store.list(runFolder(prefix, id))) keys.push(o.key)
+    for (const k of keys) await store.delete(k)
+  }
+  return doomed
+}
