@@ -4,8 +4,10 @@
       "target_name": "pulse_native",
       "sources": [
         "native/binding/addon.cc",
+        "native/binding/batch_ops.cc",
         "native/binding/column_ops.cc",
         "native/binding/hll_ops.cc",
+        "native/core/batch_engine.cc",
         "native/core/column_sum.cc",
         "native/core/hash.cc",
         "native/core/hll.cc"

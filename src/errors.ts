@@ -26,6 +26,10 @@ export const ERRORS = {
   PULSE_ERR_INVALID_SKETCH: { message: 'invalid sketch: %s', retriable: false, status: 400 },
   PULSE_ERR_INVALID_STATE: { message: 'invalid serialized state: %s', retriable: false, status: 500 },
   PULSE_ERR_STORE_NOT_FOUND: { message: 'object store: no object at %s', retriable: false, status: 404 },
+  PULSE_ERR_BATCH_PLAN: { message: 'batch plan for %s: %s', retriable: false, status: 500 },
+  PULSE_ERR_BATCH_INPUT: { message: 'batch input %s: %s', retriable: false, status: 500 },
+  PULSE_ERR_BATCH_BUSY: { message: 'a batch run is already in progress (%s)', retriable: true, status: 409 },
+  PULSE_ERR_BATCH_DRIFT: { message: 'batch run %s not published: %s', retriable: false, status: 500 },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

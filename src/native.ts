@@ -12,7 +12,35 @@ export interface ColumnSum {
   count: number
 }
 
+/** Arrow buffers of one column of one record batch, read in place by C++. */
+export interface ColumnBuffers {
+  valid?: Uint8Array
+  offset: number
+  offsets?: Int32Array
+  data?: Uint8Array
+  f64?: Float64Array
+  i64?: BigInt64Array
+  childOffsets?: Int32Array
+  childData?: Uint8Array
+  childOffset?: number
+}
+
+export interface BatchEngineStats {
+  rows: number
+  duplicates: number
+  batches: number
+}
+
+/** The columnar batch executor (native/core/batch_engine.h). */
+export interface NativeBatchEngine {
+  add(columns: Array<ColumnBuffers | null>, rows: number): void
+  /** One serialized partial per view of the plan (views/state/partial.ts format); closes the engine. */
+  finish(): Uint8Array[]
+  stats(): BatchEngineStats
+}
+
 interface NativeBinding {
+  BatchEngine: new (plan: object) => NativeBatchEngine
   sumFloat64(values: Float64Array): ColumnSum
   hash64(value: string): [number, number]
   hllFromStrings(values: string[]): Uint8Array
@@ -71,4 +99,14 @@ export function hllFromStrings(values: readonly string[]): Uint8Array {
 export function hllMerge(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw pulseError('PULSE_ERR_NATIVE_ARG', 'a, b: expected Uint8Arrays')
   return native().hllMerge(a, b)
+}
+
+/** A batch engine for a compiled plan (src/batch/plan.ts). */
+export function createBatchEngine(plan: object): NativeBatchEngine {
+  try {
+    return new (native().BatchEngine)(plan)
+  } catch (err) {
+    if (err instanceof PulseError) throw err
+    throw pulseError('PULSE_ERR_NATIVE_ARG', (err as Error).message)
+  }
 }

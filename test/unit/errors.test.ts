@@ -4,6 +4,10 @@ import { ERRORS, PulseError, isRetriable, pulseError } from '../../src/errors.js
 
 t.test('the error table is pinned', async (t) => {
   t.same(Object.keys(ERRORS).sort(), [
+    'PULSE_ERR_BATCH_BUSY',
+    'PULSE_ERR_BATCH_DRIFT',
+    'PULSE_ERR_BATCH_INPUT',
+    'PULSE_ERR_BATCH_PLAN',
     'PULSE_ERR_CLI_USAGE',
     'PULSE_ERR_CONFIG',
     'PULSE_ERR_FILE_FORMAT',

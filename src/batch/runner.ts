@@ -1,0 +1,272 @@
+// One batch run: every view recomputed from the master dataset up to a cutoff.
+//   1. list the master dataset's files of hours before the cutoff;
+//   2. spread the (topic, partition) units over worker threads, largest first:
+//      a Kafka partition holds every event of its keys, so pairings and event-id
+//      dedupe are complete within a unit, and whole topics stay on one worker
+//      when the sizes allow (nothing to merge for their views);
+//   3. fetch files on the main thread (a bounded number in flight) and hand the
+//      bytes to the unit's worker, whose native engine scans them;
+//   4. collect each engine's partials, merge those of views split over workers;
+//   5. write each view's Parquet and partial under the run's folder, then publish
+//      the manifest (src/batch/runs.ts) and prune old runs.
+// One run at a time per process (`BatchRunner`); a failed run publishes nothing.
+import { availableParallelism } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+import type { ObjectStore } from '../store/object-store.js'
+import type { Topic } from '../events/contract.js'
+import { TOPICS } from '../events/contract.js'
+import { HOUR, formatInstant } from '../events/time.js'
+import { CATALOG, viewNamed } from '../../views/catalog/index.js'
+import { deserializePartial, mergePartials, serializePartial } from '../../views/state/partial.js'
+import type { ViewPartial } from '../../views/state/partial.js'
+import { pulseError } from '../errors.js'
+import type { BatchTask, FinishResult } from './worker.js'
+import { viewParquet } from './output.js'
+import { newRunId, publishRun, pruneRuns, viewParquetKey, viewPartialKey } from './runs.js'
+import type { RunManifest, ViewRunInfo } from './runs.js'
+
+export interface MasterFile {
+  key: string
+  size: number
+  topic: Topic
+  hour: number
+  partition: number
+}
+
+export interface BatchProgress {
+  phase: 'list' | 'scan' | 'merge' | 'write' | 'publish'
+  files: number
+  filesTotal: number
+  bytes: number
+  rows: number
+}
+
+/** Compares a run with the speed layer before it is published (see reconcile.ts). */
+export type Reconciler = (cutoff: number, partials: ReadonlyMap<string, ViewPartial>) => Promise<NonNullable<RunManifest['reconciliation']> & { drift: Record<string, number> }>
+
+export interface BatchOptions {
+  prefix: string
+  workers: number
+  /** Exclusive hour boundary; default: the start of the newest hour in the master dataset. */
+  cutoff?: number
+  /** Runs kept in the store (the published one is never deleted). */
+  keepRuns: number
+  /** Files fetched ahead of the workers. */
+  prefetch: number
+  /** Write views and publish; false computes only (benchmarks). */
+  publish: boolean
+  reconcile?: Reconciler
+  onProgress?: (p: BatchProgress) => void
+}
+
+export const DEFAULT_BATCH_OPTIONS: BatchOptions = {
+  prefix: '',
+  workers: Math.max(1, availableParallelism()),
+  keepRuns: 3,
+  prefetch: 4,
+  publish: true,
+}
+
+export interface BatchResult {
+  manifest: RunManifest
+  partials: Map<string, ViewPartial>
+  published: boolean
+  /** Why the run was not published, when it was not. */
+  reason?: string
+  timings: { listMs: number; scanMs: number; mergeMs: number; writeMs: number }
+}
+
+const MASTER = /master_dataset\/topic=([^/]+)\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/p(\d+)-[^/]*\.parquet$/
+
+/** The master dataset's files, with topic, event-time hour and Kafka partition read from the key. */
+export async function listMasterFiles(store: ObjectStore, prefix = ''): Promise<MasterFile[]> {
+  const out: MasterFile[] = []
+  for await (const o of store.list(`${prefix}master_dataset/`)) {
+    const m = MASTER.exec(o.key)
+    if (m === null || !(TOPICS as readonly string[]).includes(m[1]!)) continue
+    out.push({ key: o.key, size: o.size, topic: m[1] as Topic, hour: Date.parse(`${m[2]}T${m[3]}:00:00Z`), partition: Number(m[4]) })
+  }
+  return out
+}
+
+/** The default cutoff: every hour before the newest one with data is taken as complete. */
+export function defaultCutoff(files: readonly MasterFile[]): number {
+  let newest = -Infinity
+  for (const f of files) if (f.hour > newest) newest = f.hour
+  return Number.isFinite(newest) ? newest : 0
+}
+
+interface Unit {
+  topic: Topic
+  partition: number
+  files: MasterFile[]
+  bytes: number
+}
+
+/** Units to workers, largest first onto the least loaded, keeping a topic's units together while that stays balanced. */
+export function assignUnits(files: readonly MasterFile[], workers: number): Unit[][] {
+  const units = new Map<string, Unit>()
+  for (const f of files) {
+    const id = `${f.topic}/${f.partition}`
+    let u = units.get(id)
+    if (u === undefined) units.set(id, (u = { topic: f.topic, partition: f.partition, files: [], bytes: 0 }))
+    u.files.push(f)
+    u.bytes += f.size
+  }
+  const total = [...units.values()].reduce((s, u) => s + u.bytes, 0)
+  const fair = total / workers
+  const byTopic = new Map<Topic, Unit[]>()
+  for (const u of units.values()) byTopic.set(u.topic, [...(byTopic.get(u.topic) ?? []), u])
+  const out: Unit[][] = Array.from({ length: workers }, () => [])
+  const load = new Array<number>(workers).fill(0)
+  const lightest = () => load.indexOf(Math.min(...load))
+  // whole topics that fit in a fair share go as one block; bigger ones are split by partition
+  const blocks: Unit[][] = []
+  for (const list of byTopic.values()) {
+    const size = list.reduce((s, u) => s + u.bytes, 0)
+    if (size <= fair) blocks.push(list)
+    else for (const u of list) blocks.push([u])
+  }
+  blocks.sort((a, b) => b.reduce((s, u) => s + u.bytes, 0) - a.reduce((s, u) => s + u.bytes, 0))
+  for (const block of blocks) {
+    const w = lightest()
+    out[w]!.push(...block)
+    load[w]! += block.reduce((s, u) => s + u.bytes, 0)
+  }
+  return out
+}
+
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url)
+  return here.endsWith('.js') ? join(dirname(here), 'worker.js') : resolve(dirname(here), '..', '..', 'dist', 'src', 'batch', 'worker.js')
+}
+
+/** Runs one batch computation over `store`; see the file comment. */
+export async function runBatch(store: ObjectStore, options: Partial<BatchOptions> = {}): Promise<BatchResult> {
+  const o = { ...DEFAULT_BATCH_OPTIONS, ...options }
+  const started = Date.now()
+  const t0 = performance.now()
+  const progress: BatchProgress = { phase: 'list', files: 0, filesTotal: 0, bytes: 0, rows: 0 }
+  const report = () => o.onProgress?.({ ...progress })
+  report()
+  const all = await listMasterFiles(store, o.prefix)
+  const cutoff = o.cutoff ?? defaultCutoff(all)
+  if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_BATCH_INPUT', 'cutoff', `${formatInstant(cutoff)} is not an hour boundary`)
+  const files = all.filter((f) => f.hour + HOUR <= cutoff)
+  progress.filesTotal = files.length
+  const t1 = performance.now()
+
+  const plan = assignUnits(files, o.workers)
+  const pools = plan.map(
+    () => new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: 1, idleTimeout: Infinity, concurrentTasksPerWorker: 1 }),
+  )
+  const results: FinishResult[] = []
+  let input = { files: 0, bytes: 0, events: 0, duplicates: 0 }
+  try {
+    progress.phase = 'scan'
+    const queue = plan.flatMap((units, w) => units.flatMap((u) => u.files.map((f) => ({ f, w }))))
+    let next = 0
+    const pump = async (): Promise<void> => {
+      while (next < queue.length) {
+        const { f, w } = queue[next++]!
+        const bytes = await store.get(f.key)
+        const task: BatchTask = { op: 'scan', topic: f.topic, key: f.key, bytes }
+        const rows = (await pools[w]!.run(task)) as number
+        progress.files++
+        progress.bytes += f.size
+        progress.rows += rows
+        report()
+      }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, o.prefetch) }, pump))
+    for (const [w, units] of plan.entries()) {
+      for (const topic of new Set(units.map((u) => u.topic))) results.push((await pools[w]!.run({ op: 'finish', topic } satisfies BatchTask)) as FinishResult)
+    }
+  } finally {
+    await Promise.all(pools.map((p) => p.destroy()))
+  }
+  const t2 = performance.now()
+
+  progress.phase = 'merge'
+  report()
+  const parts = new Map<string, Uint8Array[]>()
+  for (const r of results) {
+    input.events += r.stats.rows
+    input.duplicates += r.stats.duplicates
+    r.views.forEach((v, i) => parts.set(v, [...(parts.get(v) ?? []), r.partials[i]!]))
+  }
+  input = { ...input, files: files.length, bytes: files.reduce((s, f) => s + f.size, 0) }
+  const partials = new Map<string, ViewPartial>()
+  const bytesOf = new Map<string, Uint8Array>()
+  for (const [name, list] of parts) {
+    const def = viewNamed(name)!
+    const decoded = list.map((b) => deserializePartial(def, b))
+    partials.set(name, decoded.reduce((a, b) => mergePartials(def, a, b)))
+    if (list.length === 1) bytesOf.set(name, list[0]!)
+  }
+  // views of topics with no files yet: empty partials
+  for (const v of CATALOG) if (!partials.has(v.name)) partials.set(v.name, { view: v.name, groups: new Map() })
+  const t3 = performance.now()
+
+  const runId = newRunId(started, cutoff)
+  const views: Record<string, ViewRunInfo> = {}
+  for (const [name, p] of partials) views[name] = { rows: p.groups.size, groups: p.groups.size, parquetBytes: 0, partialBytes: 0 }
+  const manifest: RunManifest = {
+    version: 1,
+    runId,
+    cutoff,
+    cutoffIso: formatInstant(cutoff),
+    startedAt: new Date(started).toISOString(),
+    finishedAt: '',
+    durationMs: 0,
+    input,
+    views,
+  }
+  let published = false
+  let reason: string | undefined
+  if (o.reconcile !== undefined) {
+    const rec = await o.reconcile(cutoff, partials)
+    for (const [name, drift] of Object.entries(rec.drift)) if (views[name] !== undefined) views[name]!.drift = drift
+    const { drift: _drift, ...summary } = rec
+    manifest.reconciliation = summary
+    if (rec.maxDrift > rec.threshold) reason = `drift ${rec.maxDrift.toFixed(4)} exceeds the threshold ${rec.threshold}`
+  }
+  let t4 = t3
+  if (o.publish) {
+    progress.phase = 'write'
+    report()
+    for (const [name, p] of partials) {
+      const def = viewNamed(name)!
+      const parquet = viewParquet(def, p)
+      const partialBytes = bytesOf.get(name) ?? serializePartial(def, p)
+      await store.put(viewParquetKey(o.prefix, runId, name), parquet.bytes)
+      await store.put(viewPartialKey(o.prefix, runId, name), partialBytes)
+      views[name] = { ...views[name]!, rows: parquet.rows, parquetBytes: parquet.bytes.length, partialBytes: partialBytes.length }
+    }
+    t4 = performance.now()
+    manifest.finishedAt = new Date().toISOString()
+    manifest.durationMs = Math.round(t4 - t0)
+    if (reason === undefined) {
+      progress.phase = 'publish'
+      report()
+      await publishRun(store, manifest, o.prefix)
+      await pruneRuns(store, o.keepRuns, o.prefix)
+      published = true
+    } else {
+      // kept for inspection, never published
+      await store.put(`${o.prefix}_batch/runs/${runId}/manifest.json`, JSON.stringify({ ...manifest, rejected: reason }, null, 2))
+    }
+  } else {
+    manifest.finishedAt = new Date().toISOString()
+    manifest.durationMs = Math.round(t3 - t0)
+  }
+  return {
+    manifest,
+    partials,
+    published,
+    ...(reason === undefined ? {} : { reason }),
+    timings: { listMs: t1 - t0, scanMs: t2 - t1, mergeMs: t3 - t2, writeMs: t4 - t3 },
+  }
+}
