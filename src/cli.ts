@@ -6,6 +6,7 @@ import { validateCommand, VALIDATE_HELP } from './commands/validate.js'
 import { startCommand, START_HELP } from './commands/start.js'
 import { ingestCommand, INGEST_HELP } from './commands/ingest.js'
 import { speedCommand, SPEED_HELP } from './commands/speed.js'
+import { batchCommand, BATCH_HELP } from './commands/batch.js'
 
 const HELP = `pulse — analytics for learning-platform events
 
@@ -15,6 +16,7 @@ commands:
   start       run the pipeline (embedded defaults when no Kafka/S3 is configured)
   ingest      consume Kafka into the master dataset (Parquet) and the dead-letter store
   speed       run the speed layer from Kafka: every view live, snapshots in the store
+  batch       recompute every view from the master dataset (pulse batch run | status)
   generate    produce synthetic university events to a file, stdout, Kafka or the embedded log
   validate    check a record file against the event contract and summarise the reasons
   help        this text; \`pulse help <command>\` for a command's options
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   start: { help: START_HELP, run: (a) => startCommand(a, loadConfig()) },
   ingest: { help: INGEST_HELP, run: (a) => ingestCommand(a, loadConfig()) },
   speed: { help: SPEED_HELP, run: (a) => speedCommand(a, loadConfig()) },
+  batch: { help: BATCH_HELP, run: (a) => batchCommand(a, loadConfig()) },
 }
 
 export async function main(argv: string[]): Promise<number> {

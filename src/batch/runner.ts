@@ -2,8 +2,8 @@
 //   1. list the master dataset's files of hours before the cutoff;
 //   2. spread the (topic, partition) units over worker threads, largest first:
 //      a Kafka partition holds every event of its keys, so pairings and event-id
-//      dedupe are complete within a unit, and whole topics stay on one worker
-//      when the sizes allow (nothing to merge for their views);
+//      dedupe are complete within a unit; whole topics stay on one worker unless
+//      there are more workers than topics (see assignUnits);
 //   3. fetch files on the main thread (a bounded number in flight) and hand the
 //      bytes to the unit's worker, whose native engine scans them;
 //   4. collect each engine's partials, merge those of views split over workers;
@@ -55,6 +55,8 @@ export interface BatchOptions {
   keepRuns: number
   /** Files fetched ahead of the workers. */
   prefetch: number
+  /** Split a topic's partitions over workers (default: only with more workers than topics). */
+  split?: boolean
   /** Write views and publish; false computes only (benchmarks). */
   publish: boolean
   reconcile?: Reconciler
@@ -105,8 +107,13 @@ interface Unit {
   bytes: number
 }
 
-/** Units to workers, largest first onto the least loaded, keeping a topic's units together while that stays balanced. */
-export function assignUnits(files: readonly MasterFile[], workers: number): Unit[][] {
+/**
+ * Units to workers, largest first onto the least loaded. A topic's units stay
+ * on one worker unless `split`: merging partials of one view across workers
+ * costs more in JavaScript than the imbalance of whole topics saves on a few
+ * cores (measured in bench/batch.ts), so splitting is for more workers than topics.
+ */
+export function assignUnits(files: readonly MasterFile[], workers: number, split = workers > TOPICS.length): Unit[][] {
   const units = new Map<string, Unit>()
   for (const f of files) {
     const id = `${f.topic}/${f.partition}`
@@ -122,18 +129,18 @@ export function assignUnits(files: readonly MasterFile[], workers: number): Unit
   const out: Unit[][] = Array.from({ length: workers }, () => [])
   const load = new Array<number>(workers).fill(0)
   const lightest = () => load.indexOf(Math.min(...load))
-  // whole topics that fit in a fair share go as one block; bigger ones are split by partition
   const blocks: Unit[][] = []
   for (const list of byTopic.values()) {
     const size = list.reduce((s, u) => s + u.bytes, 0)
-    if (size <= fair) blocks.push(list)
+    if (!split || size <= fair) blocks.push(list)
     else for (const u of list) blocks.push([u])
   }
-  blocks.sort((a, b) => b.reduce((s, u) => s + u.bytes, 0) - a.reduce((s, u) => s + u.bytes, 0))
+  const sizeOf = (b: Unit[]) => b.reduce((s, u) => s + u.bytes, 0)
+  blocks.sort((a, b) => sizeOf(b) - sizeOf(a))
   for (const block of blocks) {
     const w = lightest()
     out[w]!.push(...block)
-    load[w]! += block.reduce((s, u) => s + u.bytes, 0)
+    load[w]! += sizeOf(block)
   }
   return out
 }
@@ -152,13 +159,14 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   const report = () => o.onProgress?.({ ...progress })
   report()
   const all = await listMasterFiles(store, o.prefix)
+  if (all.length === 0) throw pulseError('PULSE_ERR_BATCH_INPUT', `${o.prefix}master_dataset/`, 'no files yet: ingest events first')
   const cutoff = o.cutoff ?? defaultCutoff(all)
   if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_BATCH_INPUT', 'cutoff', `${formatInstant(cutoff)} is not an hour boundary`)
   const files = all.filter((f) => f.hour + HOUR <= cutoff)
   progress.filesTotal = files.length
   const t1 = performance.now()
 
-  const plan = assignUnits(files, o.workers)
+  const plan = assignUnits(files, o.workers, o.split)
   const pools = plan.map(
     () => new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: 1, idleTimeout: Infinity, concurrentTasksPerWorker: 1 }),
   )
