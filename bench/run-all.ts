@@ -5,6 +5,7 @@ import { runValidatorBench } from './validator.js'
 import { runGeneratorBench } from './generator.js'
 import { runHllBench } from './hll.js'
 import { runSpeedBench } from './speed.js'
+import { runBatchBench } from './batch.js'
 import { runIngestBench } from './ingest.js'
 import { runSpeedKafkaBench } from './speed-kafka.js'
 
@@ -19,6 +20,7 @@ runValidatorBench()
 await runGeneratorBench()
 runHllBench()
 await runSpeedBench()
+await runBatchBench()
 if ((await answers(9092)) && (await answers(9000))) {
   await runIngestBench(1_000_000, 50)
   await runSpeedKafkaBench()
