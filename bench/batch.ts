@@ -65,7 +65,7 @@ export async function runBatchBench(events = 10_000_000, threads = availablePara
     const reader = await con.runAndReadAll(viewSql(view, join(dir, 'master_dataset', `topic=${view.topic}`, '*', '*', '*.parquet')))
     const rows = reader.currentRowCount
     perView.push({ view: view.name, duckdbMs: performance.now() - s, rows })
-    if (rows !== run.partials.get(view.name)!.groups.size) mismatched.push(`${view.name} (${rows} vs ${run.partials.get(view.name)!.groups.size})`)
+    if (rows !== run.partial(view.name).groups.size) mismatched.push(`${view.name} (${rows} vs ${run.partial(view.name).groups.size})`)
   }
   const duckSeconds = (performance.now() - t0) / 1000
   con.closeSync()

@@ -6,7 +6,8 @@
 //      there are more workers than topics (see assignUnits);
 //   3. fetch files on the main thread (a bounded number in flight) and hand the
 //      bytes to the unit's worker, whose native engine scans them;
-//   4. collect each engine's partials, merge those of views split over workers;
+//   4. collect each engine's serialized partials (decoded and merged across
+//      workers only when a view's rows are needed);
 //   5. write each view's Parquet and partial under the run's folder, then publish
 //      the manifest (src/batch/runs.ts) and prune old runs.
 // One run at a time per process (`BatchRunner`); a failed run publishes nothing.
@@ -44,7 +45,7 @@ export interface BatchProgress {
 }
 
 /** Compares a run with the speed layer before it is published (see reconcile.ts). */
-export type Reconciler = (cutoff: number, partials: ReadonlyMap<string, ViewPartial>) => Promise<NonNullable<RunManifest['reconciliation']> & { drift: Record<string, number> }>
+export type Reconciler = (cutoff: number, partial: (view: string) => ViewPartial) => Promise<NonNullable<RunManifest['reconciliation']> & { drift: Record<string, number> }>
 
 export interface BatchOptions {
   prefix: string
@@ -73,7 +74,10 @@ export const DEFAULT_BATCH_OPTIONS: BatchOptions = {
 
 export interface BatchResult {
   manifest: RunManifest
-  partials: Map<string, ViewPartial>
+  /** A view's partial state (decoded, and merged across workers, on first use). */
+  partial(view: string): ViewPartial
+  /** Each view's partials as the workers serialized them. */
+  partialBytes: Map<string, Uint8Array[]>
   published: boolean
   /** Why the run was not published, when it was not. */
   reason?: string
@@ -206,21 +210,25 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
     r.views.forEach((v, i) => parts.set(v, [...(parts.get(v) ?? []), r.partials[i]!]))
   }
   input = { ...input, files: files.length, bytes: files.reduce((s, f) => s + f.size, 0) }
-  const partials = new Map<string, ViewPartial>()
-  const bytesOf = new Map<string, Uint8Array>()
-  for (const [name, list] of parts) {
-    const def = viewNamed(name)!
-    const decoded = list.map((b) => deserializePartial(def, b))
-    partials.set(name, decoded.reduce((a, b) => mergePartials(def, a, b)))
-    if (list.length === 1) bytesOf.set(name, list[0]!)
+  for (const v of CATALOG) if (!parts.has(v.name)) parts.set(v.name, []) // topics with no files yet
+  // decoding into JavaScript objects is left to whoever needs a view's rows
+  const decoded = new Map<string, ViewPartial>()
+  const partial = (name: string): ViewPartial => {
+    let p = decoded.get(name)
+    if (p === undefined) {
+      const def = viewNamed(name)
+      if (def === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `no view named ${name}`)
+      const list = (parts.get(name) ?? []).map((b) => deserializePartial(def, b))
+      p = list.length === 0 ? { view: name, groups: new Map() } : list.reduce((a, b) => mergePartials(def, a, b))
+      decoded.set(name, p)
+    }
+    return p
   }
-  // views of topics with no files yet: empty partials
-  for (const v of CATALOG) if (!partials.has(v.name)) partials.set(v.name, { view: v.name, groups: new Map() })
   const t3 = performance.now()
 
   const runId = newRunId(started, cutoff)
   const views: Record<string, ViewRunInfo> = {}
-  for (const [name, p] of partials) views[name] = { rows: p.groups.size, groups: p.groups.size, parquetBytes: 0, partialBytes: 0 }
+  for (const name of parts.keys()) views[name] = { rows: 0, groups: 0, parquetBytes: 0, partialBytes: 0 }
   const manifest: RunManifest = {
     version: 1,
     runId,
@@ -235,7 +243,7 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   let published = false
   let reason: string | undefined
   if (o.reconcile !== undefined) {
-    const rec = await o.reconcile(cutoff, partials)
+    const rec = await o.reconcile(cutoff, partial)
     for (const [name, drift] of Object.entries(rec.drift)) if (views[name] !== undefined) views[name]!.drift = drift
     const { drift: _drift, ...summary } = rec
     manifest.reconciliation = summary
@@ -245,13 +253,15 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   if (o.publish) {
     progress.phase = 'write'
     report()
-    for (const [name, p] of partials) {
+    for (const [name, list] of parts) {
       const def = viewNamed(name)!
+      const p = partial(name)
+      decoded.delete(name) // one view's objects at a time
       const parquet = viewParquet(def, p)
-      const partialBytes = bytesOf.get(name) ?? serializePartial(def, p)
+      const partialBytes = list.length === 1 ? list[0]! : serializePartial(def, p)
       await store.put(viewParquetKey(o.prefix, runId, name), parquet.bytes)
       await store.put(viewPartialKey(o.prefix, runId, name), partialBytes)
-      views[name] = { ...views[name]!, rows: parquet.rows, parquetBytes: parquet.bytes.length, partialBytes: partialBytes.length }
+      views[name] = { ...views[name]!, rows: parquet.rows, groups: p.groups.size, parquetBytes: parquet.bytes.length, partialBytes: partialBytes.length }
     }
     t4 = performance.now()
     manifest.finishedAt = new Date().toISOString()
@@ -272,7 +282,8 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   }
   return {
     manifest,
-    partials,
+    partial,
+    partialBytes: parts,
     published,
     ...(reason === undefined ? {} : { reason }),
     timings: { listMs: t1 - t0, scanMs: t2 - t1, mergeMs: t3 - t2, writeMs: t4 - t3 },

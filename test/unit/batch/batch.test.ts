@@ -39,14 +39,14 @@ t.test('every view equals the reference evaluator before the cutoff', async (t) 
   const before = events.filter((e) => e.time < cutoff)
   t.equal(result.manifest.cutoff, cutoff)
   t.ok(result.manifest.input.duplicates > 0, `${result.manifest.input.duplicates} duplicates left to the batch layer's dedupe`)
-  for (const view of CATALOG) sameRows(t, view, finalize(view, result.partials.get(view.name)!), evaluate(view, before), view.name)
+  for (const view of CATALOG) sameRows(t, view, finalize(view, result.partial(view.name)), evaluate(view, before), view.name)
 })
 
 t.test('one worker, or three with topics split across them, give the same rows', async (t) => {
   const one = await runBatch(store, { workers: 1, publish: false })
   const three = await runBatch(store, { workers: 3, publish: false, split: true })
   for (const view of CATALOG) {
-    sameRows(t, view, finalize(view, three.partials.get(view.name)!), finalize(view, one.partials.get(view.name)!), view.name)
+    sameRows(t, view, finalize(view, three.partial(view.name)), finalize(view, one.partial(view.name)), view.name)
   }
 })
 
@@ -58,7 +58,7 @@ t.test('the published run reads back, and DuckDB reads every view file', async (
   t.equal(partials.size, CATALOG.length)
   const db = await (await DuckDBInstance.create(':memory:')).connect()
   for (const view of CATALOG) {
-    const want = finalize(view, run.partials.get(view.name)!)
+    const want = finalize(view, run.partial(view.name))
     t.same(finalize(view, partials.get(view.name)!), want, `${view.name}: partial round trip`)
     const file = join(dir, viewParquetKey('', manifest!.runId, view.name))
     const reader = await db.runAndReadAll(`SELECT * FROM read_parquet('${file}')`)
