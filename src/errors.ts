@@ -26,6 +26,12 @@ export const ERRORS = {
   PULSE_ERR_INVALID_SKETCH: { message: 'invalid sketch: %s', retriable: false, status: 400 },
   PULSE_ERR_INVALID_STATE: { message: 'invalid serialized state: %s', retriable: false, status: 500 },
   PULSE_ERR_STORE_NOT_FOUND: { message: 'object store: no object at %s', retriable: false, status: 404 },
+  PULSE_ERR_BAD_REQUEST: { message: '%s', retriable: false, status: 400 },
+  PULSE_ERR_UNKNOWN_VIEW: { message: 'no view named %s; GET /api/views lists them', retriable: false, status: 404 },
+  PULSE_ERR_NOT_FOUND: { message: 'no route %s', retriable: false, status: 404 },
+  PULSE_ERR_UNAUTHORIZED: { message: '%s', retriable: false, status: 401 },
+  PULSE_ERR_BUSY: { message: '%s', retriable: true, status: 409 },
+  PULSE_ERR_UNAVAILABLE: { message: '%s', retriable: true, status: 503 },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -4,6 +4,8 @@ import { ERRORS, PulseError, isRetriable, pulseError } from '../../src/errors.js
 
 t.test('the error table is pinned', async (t) => {
   t.same(Object.keys(ERRORS).sort(), [
+    'PULSE_ERR_BAD_REQUEST',
+    'PULSE_ERR_BUSY',
     'PULSE_ERR_CLI_USAGE',
     'PULSE_ERR_CONFIG',
     'PULSE_ERR_FILE_FORMAT',
@@ -13,8 +15,12 @@ t.test('the error table is pinned', async (t) => {
     'PULSE_ERR_KAFKA',
     'PULSE_ERR_NATIVE_ARG',
     'PULSE_ERR_NATIVE_LOAD',
+    'PULSE_ERR_NOT_FOUND',
     'PULSE_ERR_STORE',
     'PULSE_ERR_STORE_NOT_FOUND',
+    'PULSE_ERR_UNAUTHORIZED',
+    'PULSE_ERR_UNAVAILABLE',
+    'PULSE_ERR_UNKNOWN_VIEW',
   ])
 })
 
