@@ -31,6 +31,7 @@ export const ERRORS = {
   PULSE_ERR_NOT_FOUND: { message: 'no route %s', retriable: false, status: 404 },
   PULSE_ERR_UNAUTHORIZED: { message: '%s', retriable: false, status: 401 },
   PULSE_ERR_BUSY: { message: '%s', retriable: true, status: 409 },
+  PULSE_ERR_INTERNAL: { message: 'internal error: %s', retriable: false, status: 500 },
   PULSE_ERR_UNAVAILABLE: { message: '%s', retriable: true, status: 503 },
 } as const satisfies Record<string, ErrorSpec>
 

@@ -9,6 +9,7 @@ t.test('the error table is pinned', async (t) => {
     'PULSE_ERR_CLI_USAGE',
     'PULSE_ERR_CONFIG',
     'PULSE_ERR_FILE_FORMAT',
+    'PULSE_ERR_INTERNAL',
     'PULSE_ERR_INVALID_EVENT',
     'PULSE_ERR_INVALID_SKETCH',
     'PULSE_ERR_INVALID_STATE',
