@@ -36,13 +36,22 @@ export class ServeMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     })
-    const snapshotSeconds = new Histogram({
+    const snapshotBytes = new Gauge({ name: 'pulse_speed_snapshot_bytes', help: 'Bytes written by the last snapshot', registers })
+    new Histogram({
       name: 'pulse_speed_snapshot_duration_seconds',
-      help: 'Time to snapshot every actor of this node to the store',
+      help: 'Time to snapshot every actor of this node to the store (snapshots seen at scrapes)',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
+      collect() {
+        // the latest snapshot, when it is new since the last scrape (admin route, periodic snapshots)
+        const snap = speed.lastSnapshot
+        if (snap !== undefined && snap !== self.lastSnapshot) {
+          self.lastSnapshot = snap
+          this.observe(snap.ms / 1000)
+          snapshotBytes.set(snap.bytes)
+        }
+      },
     })
-    const snapshotBytes = new Gauge({ name: 'pulse_speed_snapshot_bytes', help: 'Bytes written by the last snapshot', registers })
     // counters rebuilt from the actors' own totals at each scrape (the actors own the counts)
     new Counter({
       name: 'pulse_speed_events_total',
@@ -75,13 +84,6 @@ export class ServeMetrics {
         const { stats } = await statsFor()
         this.reset()
         for (const s of stats) this.set({ topic: s.topic, partition: String(s.partition) }, s.groups)
-        // a snapshot taken since the last scrape (admin route, periodic snapshots)
-        const snap = speed.lastSnapshot
-        if (snap !== undefined && snap !== self.lastSnapshot) {
-          self.lastSnapshot = snap
-          snapshotSeconds.observe(snap.ms / 1000)
-          snapshotBytes.set(snap.bytes)
-        }
       },
     })
     new Gauge({
