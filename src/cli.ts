@@ -6,13 +6,15 @@ import { validateCommand, VALIDATE_HELP } from './commands/validate.js'
 import { startCommand, START_HELP } from './commands/start.js'
 import { ingestCommand, INGEST_HELP } from './commands/ingest.js'
 import { speedCommand, SPEED_HELP } from './commands/speed.js'
+import { serveCommand, SERVE_HELP } from './commands/serve.js'
 
 const HELP = `pulse — analytics for learning-platform events
 
 usage: pulse <command> [options]
 
 commands:
-  start       run the pipeline (embedded defaults when no Kafka/S3 is configured)
+  start       run the pipeline and its dashboard (embedded defaults when no Kafka/S3 is configured)
+  serve       the serving layer: query API, dashboard and metrics over batch ⊕ speed (speed layer from Kafka)
   ingest      consume Kafka into the master dataset (Parquet) and the dead-letter store
   speed       run the speed layer from Kafka: every view live, snapshots in the store
   generate    produce synthetic university events to a file, stdout, Kafka or the embedded log
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   start: { help: START_HELP, run: (a) => startCommand(a, loadConfig()) },
   ingest: { help: INGEST_HELP, run: (a) => ingestCommand(a, loadConfig()) },
   speed: { help: SPEED_HELP, run: (a) => speedCommand(a, loadConfig()) },
+  serve: { help: SERVE_HELP, run: (a) => serveCommand(a, loadConfig()) },
 }
 
 export async function main(argv: string[]): Promise<number> {
