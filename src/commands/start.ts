@@ -52,7 +52,6 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   const generator = new EventGenerator({ ...options, intensity: intensityForRate(rate, options.students) })
   console.log(`pulse: embedded mode, ${config.partitions} partitions per topic, generator at ~${rate} events/s (live event time)`)
 
-  const producing = runGenerator(generator, new LogSink(log), { live: true, quiet: true, signal: stop.signal })
   // embedded mode starts a new world each time: nothing to restore
   const store = openStore(config)
   const layer = new SpeedLayer(store, { restore: false })
@@ -62,11 +61,17 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
     const stats = await layer.stats()
     return stats.reduce((sum, s) => sum + Math.max(0, log.endOffset(s.topic, s.partition) - s.nextOffset), 0)
   }
-  const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, lag), batch, store })
-  console.log(`pulse: dashboard at ${server.url} (API ${server.url}api/views, docs ${server.url}docs)`)
   const report = setInterval(() => void progress(layer), 2000)
+  // the consumer group subscribes first: the log keeps records for the groups subscribed when they are appended
+  const consuming = runEmbedded(log, layer, { signal: stop.signal })
+  const producing = runGenerator(generator, new LogSink(log), { live: true, quiet: true, signal: stop.signal })
+  const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, lag), batch, store }).catch((err: unknown) => {
+    stop.abort()
+    throw err
+  })
+  console.log(`pulse: dashboard at ${server.url} (API ${server.url}api/views, docs ${server.url}docs)`)
   try {
-    await runEmbedded(log, layer, { signal: stop.signal })
+    await consuming
     await producing
   } finally {
     clearInterval(report)
