@@ -47,7 +47,12 @@ function drawSeries(id, xs, series, opts = {}) {
   const plot = new uPlot(
     {
       ...chartSize(el),
-      scales: { x: { time: true }, y: opts.y ?? {} },
+      // a fixed span ending at the newest window, so the first minutes do not stretch over the axis
+      scales: { x: { time: true, range: (u) => {
+        const xs = u.data[0]
+        const last = xs[xs.length - 1]
+        return [last - (opts.spanS ?? 1800), last + (opts.stepS ?? 60)]
+      } }, y: opts.y ?? {} },
       axes: [axis, { ...axis, size: 50, values: opts.yValues }],
       legend: { live: true },
       series: [
@@ -58,7 +63,7 @@ function drawSeries(id, xs, series, opts = {}) {
           width: 2,
           fill: opts.fill ? COLORS[i % COLORS.length] + '33' : undefined,
           paths: opts.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : undefined,
-          points: { show: false },
+          points: { show: (u) => u.data[0].length <= 20, size: 6 },
         })),
       ],
     },
@@ -114,7 +119,7 @@ async function clickThrough(anchor) {
     'chart-ctr',
     windows.map(seconds),
     types.map((t) => ({ label: t, values: windows.map((w) => at.get(`${w}|${t}`) ?? null) })),
-    { y: { range: [0, 1] }, yValues: (_u, ticks) => ticks.map((v) => `${Math.round(v * 100)}%`) },
+    { y: { range: [0, 1] }, yValues: (_u, ticks) => ticks.map((v) => `${Math.round(v * 100)}%`), spanS: 3600, stepS: 300 },
   )
 }
 
