@@ -7,6 +7,7 @@ import { runHllBench } from './hll.js'
 import { runSpeedBench } from './speed.js'
 import { runIngestBench } from './ingest.js'
 import { runSpeedKafkaBench } from './speed-kafka.js'
+import { runServeBench } from './serve.js'
 
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -19,6 +20,7 @@ runValidatorBench()
 await runGeneratorBench()
 runHllBench()
 await runSpeedBench()
+await runServeBench()
 if ((await answers(9092)) && (await answers(9000))) {
   await runIngestBench(1_000_000, 50)
   await runSpeedKafkaBench()

@@ -10,6 +10,7 @@ import type { StatsCache } from './freshness.js'
 import { parseViewQuery } from './view-query.js'
 import { listViewsSchema, viewQuerySchema } from './schemas.js'
 import type { BatchSource, SpeedSource } from './sources.js'
+import { QueryCoalescer } from './coalesce.js'
 
 export function viewInfo(v: ViewDef) {
   return {
@@ -27,6 +28,7 @@ export function viewInfo(v: ViewDef) {
 
 export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch: BatchSource; stats: StatsCache }): void {
   const list = { views: CATALOG.map(viewInfo) }
+  const speedQueries = new QueryCoalescer(o.speed)
   app.get('/api/views', { schema: listViewsSchema }, async () => list)
 
   app.get<{ Params: { name: string }; Querystring: Record<string, unknown> }>('/api/views/:name', { schema: viewQuerySchema }, async (req) => {
@@ -35,7 +37,7 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
     const q = parseViewQuery(view, req.query)
     // batch side read and speed tasks submitted in one tick: ordered against a cutoff move (batch-source.ts)
     const batch = o.batch.partial(view.name)
-    const speedPartial = o.speed.query(view.name, filterOf(q))
+    const speedPartial = speedQueries.query(view.name, filterOf(q), o.batch.current()?.runId)
     const [speed, s] = await Promise.all([speedPartial, o.stats.get()])
     const a = answer(view, batch, speed, q)
     return { view: view.name, rows: a.rows, total: a.total, truncated: a.total > a.rows.length, estimates: a.estimates, freshness: freshness(o.batch, s.stats, s.lag) }

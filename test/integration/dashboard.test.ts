@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The dashboard in a real browser (Debian's Chromium through playwright-core)
 // against `pulse start`: the embedded generator feeds the speed layer, the page
 // draws its charts from the API, and the view browser fills a table.
