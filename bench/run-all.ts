@@ -8,6 +8,7 @@ import { runSpeedBench } from './speed.js'
 import { runBatchBench } from './batch.js'
 import { runIngestBench } from './ingest.js'
 import { runSpeedKafkaBench } from './speed-kafka.js'
+import { runServeBench } from './serve.js'
 
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -21,6 +22,7 @@ await runGeneratorBench()
 runHllBench()
 await runSpeedBench()
 await runBatchBench()
+await runServeBench()
 if ((await answers(9092)) && (await answers(9000))) {
   await runIngestBench(1_000_000, 50)
   await runSpeedKafkaBench()

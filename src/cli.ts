@@ -7,13 +7,15 @@ import { startCommand, START_HELP } from './commands/start.js'
 import { ingestCommand, INGEST_HELP } from './commands/ingest.js'
 import { speedCommand, SPEED_HELP } from './commands/speed.js'
 import { batchCommand, BATCH_HELP } from './commands/batch.js'
+import { serveCommand, SERVE_HELP } from './commands/serve.js'
 
 const HELP = `pulse — analytics for learning-platform events
 
 usage: pulse <command> [options]
 
 commands:
-  start       run the pipeline (embedded defaults when no Kafka/S3 is configured)
+  start       run the pipeline and its dashboard (embedded defaults when no Kafka/S3 is configured)
+  serve       the serving layer: query API, dashboard and metrics over batch ⊕ speed (speed layer from Kafka)
   ingest      consume Kafka into the master dataset (Parquet) and the dead-letter store
   speed       run the speed layer from Kafka: every view live, snapshots in the store
   batch       recompute every view from the master dataset (pulse batch run | status)
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   ingest: { help: INGEST_HELP, run: (a) => ingestCommand(a, loadConfig()) },
   speed: { help: SPEED_HELP, run: (a) => speedCommand(a, loadConfig()) },
   batch: { help: BATCH_HELP, run: (a) => batchCommand(a, loadConfig()) },
+  serve: { help: SERVE_HELP, run: (a) => serveCommand(a, loadConfig()) },
 }
 
 export async function main(argv: string[]): Promise<number> {

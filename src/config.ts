@@ -22,6 +22,14 @@ export interface S3Settings {
   secretAccessKey: string
 }
 
+export interface HttpSettings {
+  host: string
+  /** 0 picks a free port (tests). */
+  port: number
+  /** Bearer token of the admin routes; undefined: admin routes refuse every call. */
+  adminToken: string | undefined
+}
+
 export interface PulseConfig {
   /** undefined: embedded in-process log instead of Kafka. */
   kafka: KafkaSettings | undefined
@@ -31,6 +39,7 @@ export interface PulseConfig {
   /** Partitions per topic of the embedded log (mirrors a Kafka topic's). */
   partitions: number
   logLevel: 'error' | 'warn' | 'info' | 'debug'
+  http: HttpSettings
 }
 
 type Env = Record<string, string | undefined>
@@ -56,6 +65,16 @@ function oneOf<const T extends readonly string[]>(env: Env, name: string, values
     throw pulseError('PULSE_ERR_CONFIG', `${name} must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`)
   }
   return v as T[number]
+}
+
+/** Long enough not to be guessed, printable, no spaces (it travels in an HTTP header). */
+function adminToken(env: Env): string | undefined {
+  const raw = env.PULSE_ADMIN_TOKEN
+  if (raw === undefined || raw === '') return undefined
+  if (raw.length < 16 || raw.length > 256 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw pulseError('PULSE_ERR_CONFIG', 'PULSE_ADMIN_TOKEN must be 16 to 256 printable characters without spaces (e.g. `openssl rand -hex 24`)')
+  }
+  return raw
 }
 
 export function loadConfig(env: Env = process.env): PulseConfig {
@@ -88,6 +107,11 @@ export function loadConfig(env: Env = process.env): PulseConfig {
     dataDir: resolve(text(env, 'PULSE_DATA_DIR', '.pulse')),
     partitions,
     logLevel: oneOf(env, 'PULSE_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+    http: {
+      host: text(env, 'PULSE_HTTP_HOST', '127.0.0.1'),
+      port: int(env, 'PULSE_HTTP_PORT', 8080, 0, 65535),
+      adminToken: adminToken(env),
+    },
   }
 }
 

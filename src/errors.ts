@@ -30,6 +30,13 @@ export const ERRORS = {
   PULSE_ERR_BATCH_INPUT: { message: 'batch input %s: %s', retriable: false, status: 500 },
   PULSE_ERR_BATCH_BUSY: { message: 'a batch run is already in progress (%s)', retriable: true, status: 409 },
   PULSE_ERR_BATCH_DRIFT: { message: 'batch run %s not published: %s', retriable: false, status: 500 },
+  PULSE_ERR_BAD_REQUEST: { message: '%s', retriable: false, status: 400 },
+  PULSE_ERR_UNKNOWN_VIEW: { message: 'no view named %s; GET /api/views lists them', retriable: false, status: 404 },
+  PULSE_ERR_NOT_FOUND: { message: 'no route %s', retriable: false, status: 404 },
+  PULSE_ERR_UNAUTHORIZED: { message: '%s', retriable: false, status: 401 },
+  PULSE_ERR_BUSY: { message: '%s', retriable: true, status: 409 },
+  PULSE_ERR_INTERNAL: { message: 'internal error: %s', retriable: false, status: 500 },
+  PULSE_ERR_UNAVAILABLE: { message: '%s', retriable: true, status: 503 },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

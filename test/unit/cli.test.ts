@@ -22,8 +22,9 @@ t.test('generate to a file, then validate: the validator flags exactly the inval
 })
 
 t.test('start runs the embedded pipeline and stops cleanly', async (t) => {
-  const { stdout } = await pulse(['start', '--for', '4s', '--rate', '3000'])
+  const { stdout } = await pulse(['start', '--for', '4s', '--rate', '3000'], { PULSE_HTTP_PORT: '0' })
   t.match(stdout, /embedded mode/)
+  t.match(stdout, /dashboard at http:\/\/127\.0\.0\.1:\d+\//)
   const stopped = /stopped after (\d+) records \((\d+) valid, (\d+) duplicates, (\d+) invalid\)/.exec(stdout)
   t.ok(stopped, stdout)
   t.ok(Number(stopped![1]) > 1000, 'records flowed through the speed layer')
@@ -40,6 +41,13 @@ t.test('usage errors name the flag and exit 2', async (t) => {
 
 t.test('help lists the commands', async (t) => {
   const { stdout } = await pulse(['help'])
-  for (const c of ['start', 'generate', 'validate']) t.match(stdout, new RegExp(`\\n  ${c} `))
+  for (const c of ['start', 'serve', 'generate', 'validate']) t.match(stdout, new RegExp(`\\n  ${c} `))
   t.match((await pulse(['help', 'generate'])).stdout, /--duplicates F/)
+})
+
+t.test('serve: --help, and it needs Kafka', async (t) => {
+  t.match((await pulse(['serve', '--help'])).stdout, /--port P/)
+  t.match((await pulse(['help', 'start'])).stdout, /--port P/)
+  await t.rejects(pulse(['serve', '--port', '0']), { code: 1, stderr: /pulse serve needs PULSE_KAFKA_BROKERS/ })
+  await t.rejects(pulse(['start', '--port', 'x']), { code: 2, stderr: /--port: expected an integer/ })
 })

@@ -23,3 +23,12 @@ t.test('a bad value is an error naming the variable', async (t) => {
   t.throws(() => loadConfig({ PULSE_S3_ENDPOINT: '127.0.0.1:9000' }), { message: /PULSE_S3_ENDPOINT must be an http\(s\) URL/ })
   t.throws(() => loadConfig({ PULSE_LOG_LEVEL: 'loud' }), { message: /PULSE_LOG_LEVEL must be one of error, warn, info, debug/ })
 })
+
+t.test('serving: host, port and the admin token', async (t) => {
+  t.same(loadConfig({}).http, { host: '127.0.0.1', port: 8080, adminToken: undefined })
+  const c = loadConfig({ PULSE_HTTP_HOST: '0.0.0.0', PULSE_HTTP_PORT: '0', PULSE_ADMIN_TOKEN: 'a-long-enough-token' })
+  t.same(c.http, { host: '0.0.0.0', port: 0, adminToken: 'a-long-enough-token' })
+  t.throws(() => loadConfig({ PULSE_HTTP_PORT: '70000' }), { message: /PULSE_HTTP_PORT must be an integer between 0 and 65535/ })
+  t.throws(() => loadConfig({ PULSE_ADMIN_TOKEN: 'short' }), { code: 'PULSE_ERR_CONFIG', message: /PULSE_ADMIN_TOKEN must be 16 to 256/ })
+  t.throws(() => loadConfig({ PULSE_ADMIN_TOKEN: 'has spaces in the middle' }), { message: /PULSE_ADMIN_TOKEN/ })
+})

@@ -4,21 +4,28 @@ import { ERRORS, PulseError, isRetriable, pulseError } from '../../src/errors.js
 
 t.test('the error table is pinned', async (t) => {
   t.same(Object.keys(ERRORS).sort(), [
+    'PULSE_ERR_BAD_REQUEST',
     'PULSE_ERR_BATCH_BUSY',
     'PULSE_ERR_BATCH_DRIFT',
     'PULSE_ERR_BATCH_INPUT',
     'PULSE_ERR_BATCH_PLAN',
+    'PULSE_ERR_BUSY',
     'PULSE_ERR_CLI_USAGE',
     'PULSE_ERR_CONFIG',
     'PULSE_ERR_FILE_FORMAT',
+    'PULSE_ERR_INTERNAL',
     'PULSE_ERR_INVALID_EVENT',
     'PULSE_ERR_INVALID_SKETCH',
     'PULSE_ERR_INVALID_STATE',
     'PULSE_ERR_KAFKA',
     'PULSE_ERR_NATIVE_ARG',
     'PULSE_ERR_NATIVE_LOAD',
+    'PULSE_ERR_NOT_FOUND',
     'PULSE_ERR_STORE',
     'PULSE_ERR_STORE_NOT_FOUND',
+    'PULSE_ERR_UNAUTHORIZED',
+    'PULSE_ERR_UNAVAILABLE',
+    'PULSE_ERR_UNKNOWN_VIEW',
   ])
 })
 

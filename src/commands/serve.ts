@@ -1,0 +1,96 @@
+// `pulse serve`: a serving node. The speed layer from Kafka (its actors restored
+// from their snapshots), the published batch run from the store, and the HTTP
+// API and dashboard over both.
+import { parseArgs } from 'node:util'
+import type { PulseConfig } from '../config.js'
+import { pulseError } from '../errors.js'
+import { createKafka } from '../kafka/client.js'
+import { openStore } from '../store/open-store.js'
+import { DEFAULT_SPEED_OPTIONS, SpeedLayer } from '../../actors/speed-layer.js'
+import { DEFAULT_KAFKA_SOURCE_OPTIONS, KafkaSource } from '../../actors/kafka-source.js'
+import { durationArg, intArg } from '../cli-args.js'
+import { startServer } from '../serve/server.js'
+import { StoreBatchSource } from '../serve/batch-source.js'
+import { speedSourceOf } from '../serve/sources.js'
+
+const K = DEFAULT_KAFKA_SOURCE_OPTIONS
+
+export const SERVE_HELP = `pulse serve — the serving layer: query API, dashboard and metrics over batch ⊕ speed
+
+  --port P             HTTP port (default PULSE_HTTP_PORT or 8080; host from PULSE_HTTP_HOST, default 127.0.0.1)
+  --group ID           speed-layer consumer group (default ${K.groupId})
+  --workers N          worker threads hosting the partition actors (default ${DEFAULT_SPEED_OPTIONS.workers})
+  --snapshot-every T   snapshot every actor this often (default ${K.snapshotEveryMs / 1000}s)
+  --prefix P           store key prefix of snapshots and batch runs (default none)
+  --batch-poll T       how often the published batch run is checked (default 5s)
+
+Needs PULSE_KAFKA_BROKERS; the store is PULSE_S3_ENDPOINT or the local directory.
+Admin routes (POST /admin/snapshot, /admin/batch) need PULSE_ADMIN_TOKEN.
+Routes: / (dashboard), /api/views, /api/views/:name, /docs, /health, /ready, /metrics.`
+
+export async function serveCommand(args: string[], config: PulseConfig): Promise<number> {
+  const { values: v } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      group: { type: 'string' },
+      workers: { type: 'string' },
+      'snapshot-every': { type: 'string' },
+      prefix: { type: 'string' },
+      'batch-poll': { type: 'string' },
+    },
+  })
+  const port = intArg('port', v.port, config.http.port, 0)
+  if (port > 65535) throw pulseError('PULSE_ERR_CLI_USAGE', `--port: expected a port from 0 to 65535, got ${port}`)
+  if (config.kafka === undefined) throw pulseError('PULSE_ERR_CONFIG', 'pulse serve needs PULSE_KAFKA_BROKERS (`pulse start` serves the embedded pipeline)')
+  const store = openStore(config)
+  const prefix = v.prefix ?? ''
+  const layer = new SpeedLayer(store, { workers: intArg('workers', v.workers, DEFAULT_SPEED_OPTIONS.workers, 1), prefix })
+  const source = new KafkaSource(createKafka(config.kafka), layer, {
+    groupId: v.group ?? K.groupId,
+    topicPrefix: config.kafka.topicPrefix,
+    snapshotEveryMs: durationArg('snapshot-every', v['snapshot-every']) ?? K.snapshotEveryMs,
+  })
+  const batch = new StoreBatchSource(store, {
+    prefix,
+    pollMs: durationArg('batch-poll', v['batch-poll']) ?? 5000,
+    beforeSwap: (run) => layer.setCutoff(run.cutoff),
+    onError: (err) => console.error(`pulse serve: batch run not loaded: ${(err as Error).message}`),
+  })
+  await batch.start()
+  // the first cutoff before the actors open: restored actors apply it on open
+  const run = batch.current()
+  if (run !== null) await layer.setCutoff(run.cutoff)
+  await source.start()
+  const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, () => source.lag()), batch, store, logger: config.logLevel === 'debug' })
+  console.log(`pulse serve: dashboard at ${server.url}, group ${source.options.groupId}, store ${store.location}`)
+
+  const stop = new AbortController()
+  const onSignal = () => stop.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  await new Promise<void>((resolve) => {
+    stop.signal.addEventListener('abort', () => resolve(), { once: true })
+    const watch = setInterval(() => {
+      if (layer.failure !== undefined) {
+        clearInterval(watch)
+        resolve()
+      }
+    }, 1000)
+    stop.signal.addEventListener('abort', () => clearInterval(watch), { once: true })
+  })
+  const failed = layer.failure
+  batch.close()
+  await server.close()
+  if (failed === undefined) await source.stop()
+  await layer.close()
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  if (failed !== undefined) {
+    console.error(`pulse serve: an actor failed, stopped without a snapshot: ${failed.message}`)
+    return 1
+  }
+  console.log('pulse serve: stopped')
+  return 0
+}

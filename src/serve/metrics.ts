@@ -1,0 +1,153 @@
+// Prometheus metrics of one serving node, in its own registry. Speed-layer
+// figures are read from the actors' stats when scraped; HTTP latency is
+// observed per request.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { ActorCounters } from '../../actors/partition-actor.js'
+import type { SnapshotReport } from '../../actors/speed-layer.js'
+import type { StatsCache } from './freshness.js'
+import type { BatchSource, SpeedSource } from './sources.js'
+
+/** Actor counters exported per topic, under the names operators look for. */
+const OUTCOMES: Array<[string, keyof ActorCounters]> = [
+  ['consumed', 'records'],
+  ['valid', 'valid'],
+  ['invalid', 'invalid'],
+  ['duplicate', 'duplicates'],
+  ['late', 'late'],
+  ['dropped', 'dropped'],
+  ['before_cutoff', 'beforeCutoff'],
+  ['replayed', 'replayed'],
+]
+
+export class ServeMetrics {
+  readonly registry = new Registry()
+  readonly http: Histogram<'method' | 'route' | 'status'>
+  private lastSnapshot: SnapshotReport | undefined
+
+  constructor(stats: StatsCache, batch: BatchSource, speed: SpeedSource) {
+    const registers = [this.registry]
+    const self = this
+    const statsFor = () => stats.get()
+    collectDefaultMetrics({ register: this.registry, prefix: 'pulse_' })
+    this.http = new Histogram({
+      name: 'pulse_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    })
+    const snapshotBytes = new Gauge({ name: 'pulse_speed_snapshot_bytes', help: 'Bytes written by the last snapshot', registers })
+    new Histogram({
+      name: 'pulse_speed_snapshot_duration_seconds',
+      help: 'Time to snapshot every actor of this node to the store (snapshots seen at scrapes)',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+      collect() {
+        // the latest snapshot, when it is new since the last scrape (admin route, periodic snapshots)
+        const snap = speed.lastSnapshot
+        if (snap !== undefined && snap !== self.lastSnapshot) {
+          self.lastSnapshot = snap
+          this.observe(snap.ms / 1000)
+          snapshotBytes.set(snap.bytes)
+        }
+      },
+    })
+    // counters rebuilt from the actors' own totals at each scrape (the actors own the counts)
+    new Counter({
+      name: 'pulse_speed_events_total',
+      help: 'Records through the speed layer by topic and outcome',
+      labelNames: ['topic', 'outcome'],
+      registers,
+      async collect() {
+        const { stats } = await statsFor()
+        this.reset()
+        for (const s of stats) for (const [outcome, key] of OUTCOMES) this.inc({ topic: s.topic, outcome }, s.counters[key])
+      },
+    })
+    new Gauge({
+      name: 'pulse_speed_watermark_seconds',
+      help: 'Watermark per partition (event time, epoch seconds)',
+      labelNames: ['topic', 'partition'],
+      registers,
+      async collect() {
+        const { stats } = await statsFor()
+        this.reset()
+        for (const s of stats) if (Number.isFinite(s.watermark)) this.set({ topic: s.topic, partition: String(s.partition) }, s.watermark / 1000)
+      },
+    })
+    new Gauge({
+      name: 'pulse_speed_actor_groups',
+      help: 'Live (window, key) groups held by each partition actor',
+      labelNames: ['topic', 'partition'],
+      registers,
+      async collect() {
+        const { stats } = await statsFor()
+        this.reset()
+        for (const s of stats) this.set({ topic: s.topic, partition: String(s.partition) }, s.groups)
+      },
+    })
+    new Gauge({
+      name: 'pulse_speed_actor_entities',
+      help: 'Pairing entities (sessions, deliveries, assignments) awaiting their end event per actor',
+      labelNames: ['topic', 'partition'],
+      registers,
+      async collect() {
+        const { stats } = await statsFor()
+        this.reset()
+        for (const s of stats) this.set({ topic: s.topic, partition: String(s.partition) }, s.entities)
+      },
+    })
+    new Gauge({
+      name: 'pulse_speed_lag_records',
+      help: 'Records appended but not yet applied by the speed layer (when known)',
+      registers,
+      async collect() {
+        const { lag } = await statsFor()
+        if (lag !== null) this.set(lag)
+      },
+    })
+    const run = () => batch.current()
+    new Gauge({
+      name: 'pulse_batch_cutoff_seconds',
+      help: 'Cutoff of the served batch run (epoch seconds; events before it are batch-side)',
+      registers,
+      collect() {
+        const m = run()
+        if (m !== null) this.set(m.cutoff / 1000)
+      },
+    })
+    new Gauge({
+      name: 'pulse_batch_run_duration_seconds',
+      help: 'Duration of the served batch run',
+      registers,
+      collect() {
+        const m = run()
+        if (m !== null) this.set(m.durationMs / 1000)
+      },
+    })
+    new Gauge({
+      name: 'pulse_batch_run_events',
+      help: 'Events read by the served batch run',
+      registers,
+      collect() {
+        const m = run()
+        if (m !== null) this.set(m.input.events)
+      },
+    })
+    new Gauge({
+      name: 'pulse_batch_run_rows',
+      help: 'Rows per view in the served batch run',
+      labelNames: ['view'],
+      registers,
+      collect() {
+        const m = run()
+        this.reset()
+        if (m !== null) for (const [view, info] of Object.entries(m.views)) this.set({ view }, info.rows)
+      },
+    })
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics()
+  }
+}

@@ -1,0 +1,45 @@
+// GET /api/views and GET /api/views/:name.
+import type { FastifyInstance } from 'fastify'
+import { CATALOG, viewNamed } from '../../views/catalog/index.js'
+import type { ViewDef } from '../../views/dsl.js'
+import { columnsOf } from '../../views/semantics.js'
+import { pulseError } from '../errors.js'
+import { answer, filterOf } from './answer.js'
+import { freshness } from './freshness.js'
+import type { StatsCache } from './freshness.js'
+import { parseViewQuery } from './view-query.js'
+import { listViewsSchema, viewQuerySchema } from './schemas.js'
+import type { BatchSource, SpeedSource } from './sources.js'
+import { QueryCoalescer } from './coalesce.js'
+
+export function viewInfo(v: ViewDef) {
+  return {
+    name: v.name,
+    kind: v.kind,
+    topic: v.topic,
+    description: v.description,
+    keys: Object.keys(v.key),
+    window: v.window === undefined ? null : { kind: v.window.kind, sizeMs: v.window.size, slideMs: v.window.slide },
+    measures: Object.entries(v.measures).map(([name, m]) => ({ name, kind: m.kind, estimated: m.kind === 'distinct' })),
+    derived: Object.entries(v.derived ?? {}).map(([name, d]) => ({ name, describe: d.describe })),
+    columns: columnsOf(v),
+  }
+}
+
+export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch: BatchSource; stats: StatsCache }): void {
+  const list = { views: CATALOG.map(viewInfo) }
+  const speedQueries = new QueryCoalescer(o.speed)
+  app.get('/api/views', { schema: listViewsSchema }, async () => list)
+
+  app.get<{ Params: { name: string }; Querystring: Record<string, unknown> }>('/api/views/:name', { schema: viewQuerySchema }, async (req) => {
+    const view = viewNamed(req.params.name)
+    if (view === undefined) throw pulseError('PULSE_ERR_UNKNOWN_VIEW', JSON.stringify(req.params.name))
+    const q = parseViewQuery(view, req.query)
+    // batch side read and speed tasks submitted in one tick: ordered against a cutoff move (batch-source.ts)
+    const batch = o.batch.partial(view.name)
+    const speedPartial = speedQueries.query(view.name, filterOf(q), o.batch.current()?.runId)
+    const [speed, s] = await Promise.all([speedPartial, o.stats.get()])
+    const a = answer(view, batch, speed, q)
+    return { view: view.name, rows: a.rows, total: a.total, truncated: a.total > a.rows.length, estimates: a.estimates, freshness: freshness(o.batch, s.stats, s.lag) }
+  })
+}
