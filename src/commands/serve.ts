@@ -11,6 +11,7 @@ import { DEFAULT_KAFKA_SOURCE_OPTIONS, KafkaSource } from '../../actors/kafka-so
 import { durationArg, intArg } from '../cli-args.js'
 import { startServer } from '../serve/server.js'
 import { StoreBatchSource } from '../serve/batch-source.js'
+import { BatchScheduler, parseDailyTime } from '../batch/scheduler.js'
 import { speedSourceOf } from '../serve/sources.js'
 
 const K = DEFAULT_KAFKA_SOURCE_OPTIONS
@@ -23,6 +24,7 @@ export const SERVE_HELP = `pulse serve — the serving layer: query API, dashboa
   --snapshot-every T   snapshot every actor this often (default ${K.snapshotEveryMs / 1000}s)
   --prefix P           store key prefix of snapshots and batch runs (default none)
   --batch-poll T       how often the published batch run is checked (default 5s)
+  --batch-at HH:MM     daily batch run at this UTC time, or "off" (default 00:00)
 
 Needs PULSE_KAFKA_BROKERS; the store is PULSE_S3_ENDPOINT or the local directory.
 Admin routes (POST /admin/snapshot, /admin/batch) need PULSE_ADMIN_TOKEN.
@@ -39,6 +41,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
       'snapshot-every': { type: 'string' },
       prefix: { type: 'string' },
       'batch-poll': { type: 'string' },
+      'batch-at': { type: 'string' },
     },
   })
   const port = intArg('port', v.port, config.http.port, 0)
@@ -63,7 +66,12 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   const run = batch.current()
   if (run !== null) await layer.setCutoff(run.cutoff)
   await source.start()
-  const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, () => source.lag()), batch, store, logger: config.logLevel === 'debug' })
+  // batch runs: daily, and on demand through POST /admin/batch
+  const scheduler = new BatchScheduler(store, { prefix }, (line) => console.log(`pulse serve: ${line}`))
+  const batchAt = v['batch-at'] ?? '00:00'
+  if (batchAt !== 'off') scheduler.startDaily(parseDailyTime(batchAt))
+  const triggerBatch = () => scheduler.run()
+  const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, () => source.lag()), batch, store, triggerBatch, logger: config.logLevel === 'debug' })
   console.log(`pulse serve: dashboard at ${server.url}, group ${source.options.groupId}, store ${store.location}`)
 
   const stop = new AbortController()
@@ -81,6 +89,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
     stop.signal.addEventListener('abort', () => clearInterval(watch), { once: true })
   })
   const failed = layer.failure
+  await scheduler.stop()
   batch.close()
   await server.close()
   if (failed === undefined) await source.stop()

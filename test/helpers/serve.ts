@@ -33,7 +33,7 @@ export async function servingFixture(options: { seed?: number; count?: number; b
   const events = validEvents(input)
   const times = events.map((e) => e.time).sort((a, b) => a - b)
   const cutoff = Math.floor(times[Math.floor(times.length / 2)]! / HOUR) * HOUR
-  if (options.batch !== false) await publishBatchSide(store, events, cutoff)
+  if (options.batch !== false) await publishBatchSide(store, input, cutoff)
 
   const layer = new SpeedLayer(store, { workers: 2, actor: { retentionMs: 12 * HOUR } })
   const batch = new StoreBatchSource(store, { pollMs: 200, beforeSwap: (run) => layer.setCutoff(run.cutoff) })
