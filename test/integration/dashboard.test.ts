@@ -56,7 +56,7 @@ t.test('the dashboard shows live data and browses views', async (t) => {
   await page.selectOption('#order', '-total_logins')
   await page.fill('#limit', '5')
   await page.click('button[type=submit]')
-  await page.waitForFunction(() => /^5 of \d+ rows/.test(document.querySelector('#browser-status')?.textContent ?? ''), undefined, { timeout: 30_000 })
+  await page.waitForFunction(() => /^5 of \d+ rows/.test(document.querySelector('#browser-status')?.textContent ?? ''), undefined, { timeout: 90_000 })
   t.match(await page.textContent('#rows thead'), /total_logins/)
   t.equal(await page.locator('#rows tbody tr').count(), 5, 'five rows')
   const logins = await page.locator('#rows tbody tr td:nth-child(3)').allTextContents()
