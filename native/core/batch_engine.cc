@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "civil_time.h"
 #include "codec_writer.h"
 
 namespace pulse::batch {
@@ -107,6 +108,14 @@ Engine::Engine(Plan plan) : plan_(std::move(plan)) {
     }
     if (has_each && has_pairs) throw std::invalid_argument(v.name + ": pairings with each() keys");
   }
+  // each view key's slot in list_cols_ (-1 for other kinds), resolved once instead of per row
+  each_slot_.resize(plan_.views.size());
+  for (std::size_t v = 0; v < plan_.views.size(); ++v) {
+    for (const KeyRef& k : plan_.views[v].keys) {
+      const auto it = std::find(list_cols_.begin(), list_cols_.end(), k.col);
+      each_slot_[v].push_back(k.kind == KeyRef::kEach ? static_cast<int>(it - list_cols_.begin()) : -1);
+    }
+  }
   views_.resize(plan_.views.size());
   for (std::size_t v = 0; v < views_.size(); ++v) {
     views_[v].slots.assign(1024, -1);
@@ -126,18 +135,9 @@ uint32_t Engine::DateId(int64_t time) {
   if (it != date_ids_.end()) {
     id = it->second;
   } else {
-    // civil date of a day number (Howard Hinnant's days → y/m/d)
-    const int64_t z = day + 719468;
-    const int64_t era = FloorDiv(z, 146097);
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    const int64_t y = yoe + era * 400 + (m <= 2);
+    const CivilDate c = CivilFromDays(day);
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d));
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(c.year), static_cast<long long>(c.month), static_cast<long long>(c.day));
     id = dict_.Intern(reinterpret_cast<const uint8_t*>(buf), 10);
     date_ids_.emplace(day, id);
   }
@@ -394,9 +394,7 @@ void Engine::UpdateMeasures(int v, int32_t g, const std::vector<ColumnView>& col
   }
 }
 
-void Engine::OfferPairings(const std::vector<ColumnView>& cols, int64_t r, const RowCtx& row, std::string_view id) {
-  (void)cols;
-  (void)r;
+void Engine::OfferPairings(const RowCtx& row, std::string_view id) {
   for (std::size_t p = 0; p < plan_.pairings.size(); ++p) {
     const PairingSpec& spec = plan_.pairings[p];
     const bool is_start = (spec.start >> row.code) & 1;
@@ -463,7 +461,6 @@ void Engine::AddBatch(const std::vector<ColumnView>& cols, int64_t rows) {
   uint32_t atoms[64];
   if (ninterned > 64) throw std::invalid_argument("more than 64 string columns");
   int32_t groups[kMaxFanout * kMaxFanout];
-  // each-key positions per view
   for (int64_t r = 0; r < rows; ++r) {
     const std::string_view id = Utf8At(ids, r);
     const uint8_t* ib = reinterpret_cast<const uint8_t*>(id.data());
@@ -488,15 +485,15 @@ void Engine::AddBatch(const std::vector<ColumnView>& cols, int64_t rows) {
       const ViewSpec& spec = plan_.views[v];
       if (!((spec.types >> code) & 1)) continue;
       for (std::size_t k = 0; k < spec.keys.size(); ++k) {
-        if (spec.keys[k].kind != KeyRef::kEach) continue;
-        const std::size_t li = std::find(list_cols_.begin(), list_cols_.end(), spec.keys[k].col) - list_cols_.begin();
+        const int li = each_slot_[v][k];
+        if (li < 0) continue;
         row.each_begin[k] = list_ids_[li].data() + list_bounds_[li][2 * r];
         row.each_end[k] = list_ids_[li].data() + list_bounds_[li][2 * r + 1];
       }
       const int n = GroupsOf(static_cast<int>(v), row, groups);
       for (int i = 0; i < n; ++i) UpdateMeasures(static_cast<int>(v), groups[i], cols, r, row);
     }
-    if (!plan_.pairings.empty()) OfferPairings(cols, r, row, id);
+    if (!plan_.pairings.empty()) OfferPairings(row, id);
   }
 }
 

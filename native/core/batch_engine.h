@@ -105,7 +105,7 @@ class Engine {
   int GroupsOf(int v, const RowCtx& row, int32_t* out);
   void UpdateMeasures(int v, int32_t g, const std::vector<ColumnView>& cols, int64_t r, const RowCtx& row);
   bool Passes(const MeasureSpec& m, const std::vector<ColumnView>& cols, int64_t r, const RowCtx& row) const;
-  void OfferPairings(const std::vector<ColumnView>& cols, int64_t r, const RowCtx& row, std::string_view id);
+  void OfferPairings(const RowCtx& row, std::string_view id);
   void WriteView(int v, std::vector<uint8_t>& out) const;
 
   Plan plan_;
@@ -115,6 +115,7 @@ class Engine {
   std::vector<int> intern_index_;       // plan column → interned slot, -1
   std::vector<int> interned_;           // interned slot → plan column
   std::vector<int> list_cols_;          // utf8 list columns read by `each` keys
+  std::vector<std::vector<int>> each_slot_;  // per view and key: index into list_cols_, -1 when not an each key
   std::vector<ViewState> views_;
   std::vector<PairingState> pairings_;
   std::unordered_map<int64_t, uint32_t> date_ids_;

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "civil_time.h"
+
 namespace pulse::batch {
 
 class CodecWriter {
@@ -44,18 +46,10 @@ class CodecWriter {
     const int64_t day_ms = 86'400'000;
     int64_t day = ms / day_ms, rem = ms % day_ms;
     if (rem < 0) rem += day_ms, day -= 1;
-    const int64_t z = day + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    const int64_t y = yoe + era * 400 + (m <= 2);
+    const CivilDate c = CivilFromDays(day);
     char buf[32];
-    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y),
-                                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rem / 3'600'000),
+    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(c.year),
+                                static_cast<long long>(c.month), static_cast<long long>(c.day), static_cast<long long>(rem / 3'600'000),
                                 static_cast<long long>(rem / 60'000 % 60), static_cast<long long>(rem / 1000 % 60),
                                 static_cast<long long>(rem % 1000));
     return String(std::string_view(buf, static_cast<std::size_t>(n)));
