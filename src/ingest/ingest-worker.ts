@@ -22,7 +22,7 @@ function bufferOf(id: string): PartitionBuffer {
   return b
 }
 
-export default function handle(task: IngestTask): AppendCounts | EncodedFlush | boolean {
+export default function handle(task: IngestTask): AppendCounts | Promise<EncodedFlush> | boolean {
   switch (task.op) {
     case 'open':
       buffers.set(task.id, new PartitionBuffer(task.topic, task.physicalTopic, task.partition, task.options, task.recentIds))

@@ -30,6 +30,9 @@ export interface IngestOptions extends WriterOptions {
   workers: number
   /** Raw bytes queued per worker before fetching waits. */
   maxQueuedBytes: number
+  /** Kafka fetch sizes (a whole fetch, and each partition's share of it). */
+  fetchMaxBytes: number
+  fetchMaxBytesPerPartition: number
 }
 
 export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
@@ -42,6 +45,8 @@ export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   persistedIds: 2_000,
   workers: Math.max(1, Math.min(4, availableParallelism())),
   maxQueuedBytes: 64 << 20,
+  fetchMaxBytes: 32 << 20,
+  fetchMaxBytesPerPartition: 8 << 20,
 }
 
 export class Ingester {
@@ -80,8 +85,10 @@ export class Ingester {
     this.workers = new IngestWorkers(this.options.workers, this.options.maxQueuedBytes)
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
-      maxBytes: 32 << 20,
-      maxBytesPerPartition: 8 << 20,
+      maxBytes: this.options.fetchMaxBytes,
+      maxBytesPerPartition: this.options.fetchMaxBytesPerPartition,
+      // an empty fetch waits this long on the broker, and stop() waits for it
+      maxWaitTimeInMs: 500,
       // a member that died (SIGKILL) keeps its partitions until its session expires: keep that short
       sessionTimeout: 10_000,
       rebalanceTimeout: 20_000,

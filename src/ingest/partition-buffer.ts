@@ -1,8 +1,10 @@
 // The CPU-heavy half of a partition's ingestion, run on an ingest worker
 // thread: validates raw records, drops event ids seen within the dedupe window,
-// builds each event-time hour's columns and the dead letters, and on flush
-// encodes them to Parquet. Offsets, durability and object names stay with the
-// consumer thread's PartitionWriter.
+// builds each event-time hour's columns and the dead letters, and encodes them
+// to Parquet. An hour's rows go to its Parquet stream in chunks as they come,
+// so most encoding happens between batches, not all at once when the flush is
+// due. Offsets, durability and object names stay with the consumer thread's
+// PartitionWriter.
 import type { Topic } from '../events/contract.js'
 import { EventValidator } from '../events/validate.js'
 import { RecentIds } from '../events/recent-ids.js'
@@ -10,7 +12,7 @@ import { HOUR } from '../events/time.js'
 import { forEachRecord, keyAt, valueAt } from '../../actors/record-batch.js'
 import type { RecordBatch } from '../../actors/record-batch.js'
 import { EventColumns } from './columns.js'
-import { encodeParquet } from './parquet.js'
+import { ParquetStream, encodeParquet } from './parquet.js'
 
 export interface BufferOptions {
   /** Event ids remembered per partition for dedupe. */
@@ -33,8 +35,17 @@ export interface EncodedFlush {
   recentIds: string[]
 }
 
+/** Rows handed to an hour's Parquet stream at a time. */
+const CHUNK_ROWS = 16_384
+
+/** One event-time hour of a flush: the rows not yet encoded, and the file they go to once there are enough. */
+interface Hour {
+  cols: EventColumns
+  file: ParquetStream | undefined
+}
+
 export class PartitionBuffer {
-  private buckets = new Map<number, EventColumns>() // hour start (ms) → columns
+  private hours = new Map<number, Hour>() // hour start (ms) → its file
   private deadLetters: string[] = []
   private readonly recent: RecentIds
   private readonly validator = new EventValidator()
@@ -68,9 +79,13 @@ export class PartitionBuffer {
       }
       const time = v.eventTime
       const hour = time - (time % HOUR)
-      let cols = this.buckets.get(hour)
-      if (cols === undefined) this.buckets.set(hour, (cols = new EventColumns(topic, 4096)))
-      cols.append(event, time, this.partition, offset)
+      let h = this.hours.get(hour)
+      if (h === undefined) this.hours.set(hour, (h = { cols: new EventColumns(topic, 4096), file: undefined }))
+      h.cols.append(event, time, this.partition, offset)
+      if (h.cols.length >= CHUNK_ROWS) {
+        ;(h.file ??= new ParquetStream()).push(h.cols.toTable())
+        h.cols = new EventColumns(topic, 4096)
+      }
       counts.valid++
     })
     return counts
@@ -91,13 +106,21 @@ export class PartitionBuffer {
     )
   }
 
-  /** Encodes everything appended since the last flush and starts new buffers. */
-  flush(): EncodedFlush {
-    const files: EncodedFlush['files'] = []
-    for (const [hour, cols] of this.buckets) files.push({ hour, parquet: encodeParquet(cols.toTable()) })
+  /** Finishes the files of everything appended since the last flush and starts new buffers. */
+  async flush(): Promise<EncodedFlush> {
+    const hours = this.hours
     const deadLetters = this.deadLetters.length > 0 ? this.deadLetters.join('\n') + '\n' : ''
-    this.buckets = new Map()
+    this.hours = new Map()
     this.deadLetters = []
+    const files: EncodedFlush['files'] = []
+    for (const [hour, { cols, file }] of hours) {
+      // an hour that never filled a chunk is encoded in one call
+      if (file === undefined) files.push({ hour, parquet: encodeParquet(cols.toTable()) })
+      else {
+        if (cols.length > 0) file.push(cols.toTable())
+        files.push({ hour, parquet: await file.finish() })
+      }
+    }
     return { files, deadLetters, recentIds: this.recent.last(this.options.persistedIds) }
   }
 }
