@@ -1,6 +1,8 @@
 // The consumer thread's side of the ingest workers. Each worker is its own
 // single-thread Piscina pool, and a partition is pinned to one worker (its
-// buffer lives there). A partition's tasks are chained: each goes to the pool
+// buffer lives there): the one with the least load placed on it so far,
+// weighed by each partition's backlog when it was first seen (partitions of a
+// topic can differ tenfold in rate, so counting them would leave a worker idle). A partition's tasks are chained: each goes to the pool
 // once the one before it has finished, so they run in offset order whatever
 // the pool's queueing. A worker's queue is bounded in bytes: `room` waits while
 // it is full, and the consumer stops fetching meanwhile (backpressure instead
@@ -20,7 +22,7 @@ function workerFile(): string {
 class Lane {
   readonly pool = new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1, idleTimeout: Infinity })
   queuedBytes = 0
-  partitions = 0
+  weight = 0
   waiters: Array<() => void> = []
 }
 
@@ -38,15 +40,17 @@ export class IngestWorkers {
     this.lanes = Array.from({ length: workers }, () => new Lane())
   }
 
-  /** A partition keeps its worker for the life of the process (the least loaded one at first sight). */
+  /** Pins a partition to the least loaded worker, counting `weight` against it; a pinned one keeps its worker. */
+  place(id: string, weight: number): void {
+    if (this.laneOf.has(id)) return
+    const lane = this.lanes.reduce((a, b) => (b.weight < a.weight ? b : a))
+    lane.weight += Math.max(1, weight)
+    this.laneOf.set(id, lane)
+  }
+
   private lane(id: string): Lane {
-    let lane = this.laneOf.get(id)
-    if (lane === undefined) {
-      lane = this.lanes.reduce((a, b) => (b.partitions < a.partitions ? b : a))
-      lane.partitions++
-      this.laneOf.set(id, lane)
-    }
-    return lane
+    this.place(id, 1)
+    return this.laneOf.get(id)!
   }
 
   /** Runs a partition's task after its previous one; `bytes` counts against the worker's queue. */

@@ -88,7 +88,7 @@ export class Ingester {
       maxBytes: this.options.fetchMaxBytes,
       maxBytesPerPartition: this.options.fetchMaxBytesPerPartition,
       // an empty fetch waits this long on the broker, and stop() waits for it
-      maxWaitTimeInMs: 500,
+      maxWaitTimeInMs: 200,
       // a member that died (SIGKILL) keeps its partitions until its session expires: keep that short
       sessionTimeout: 10_000,
       rebalanceTimeout: 20_000,
@@ -108,12 +108,11 @@ export class Ingester {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         const id = `${batch.topic}/${batch.partition}`
         await this.serial(id, async () => {
-          const w = await this.writerFor(batch.topic, batch.partition)
-          // a new owner has just sought to the manifest's offset: this batch may start
-          // elsewhere, and the seek will deliver the right records next
-          if (w === undefined || !isRunning() || isStale()) return
           const messages = batch.messages
-          if (messages.length === 0) return
+          const w = await this.writerFor(batch.topic, batch.partition, messages, Number(batch.highWatermark))
+          // a new owner whose manifest's offset is not in this batch has sought to it:
+          // the seek delivers the right records next
+          if (w === undefined || !isRunning() || isStale() || messages.length === 0) return
           await this.send(id, w, messages)
           // moves the fetch position only; the commit waits for the flush
           resolveOffset(messages[messages.length - 1]!.offset)
@@ -145,17 +144,26 @@ export class Ingester {
     this.appending.add(tracked)
   }
 
-  /** The partition's writer; undefined on first sight, after recovering and seeking to its manifest's offset. */
-  private async writerFor(physical: string, partition: number): Promise<PartitionWriter | undefined> {
+  /**
+   * The partition's writer. On first sight it recovers from the manifest and
+   * places the partition on a worker; when this batch does not hold the
+   * manifest's next offset it seeks there and returns undefined.
+   */
+  private async writerFor(physical: string, partition: number, messages: KafkaMessage[], highWatermark: number): Promise<PartitionWriter | undefined> {
     const id = `${physical}/${partition}`
     const known = this.writers.get(id)
     if (known !== undefined) return known
     const topic = this.logical(physical)
     const writer = new PartitionWriter(topic, physical, partition, this.store, this.options, this.counters)
     const { nextOffset, recentIds } = await writer.recover()
+    const first = messages.length > 0 ? Number(messages[0]!.offset) : -1
+    const last = messages.length > 0 ? Number(messages[messages.length - 1]!.offset) : -1
+    // the backlog stands for the partition's share of the work
+    this.workers!.place(id, Math.max(messages.length, highWatermark - Math.max(0, first)))
     const { dedupeWindow, persistedIds } = this.options
     await this.workers!.run({ op: 'open', id, topic, physicalTopic: physical, partition, options: { dedupeWindow, persistedIds }, recentIds })
     this.writers.set(id, writer)
+    if (first <= nextOffset && nextOffset <= last) return writer
     this.consumer!.seek({ topic: physical, partition, offset: String(nextOffset) })
     return undefined
   }
