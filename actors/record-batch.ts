@@ -1,7 +1,8 @@
 // Records cross from the consumer's thread to an actor's worker as one batch:
 // every value's bytes back to back in a single buffer, with end positions and
-// offsets in typed arrays. The three buffers are transferred, not copied, and
-// the consumer never parses JSON: that happens in the worker.
+// offsets in typed arrays. The buffers are transferred, not copied, and the
+// consumer never parses JSON: that happens in the worker. Keys come along only
+// when asked for (ingestion keeps them for dead letters; actors do not need them).
 import { isUtf8 } from 'node:buffer'
 
 export interface RecordBatch {
@@ -12,48 +13,85 @@ export interface RecordBatch {
   /** ends[i] = end of value i in data (value i starts at ends[i - 1], or 0) */
   ends: Uint32Array
   offsets: Float64Array
+  /** keys, laid out like the values; nulls[i] = 1 when record i has no key */
+  keys?: { data: Uint8Array; ends: Uint32Array; nulls: Uint8Array }
 }
 
-/** A record as the sources hand it over: raw bytes (Kafka) or text (the embedded log). */
+/**
+ * A record as the sources hand it over: raw bytes (Kafka) or text (the embedded
+ * log). Kafka's messages fit as they are (string offsets), so no per-record
+ * object has to be made to pack them.
+ */
 export interface RawRecord {
   value: Uint8Array | string | null
-  offset: number
+  offset: number | string
+  key?: Uint8Array | string | null
 }
 
-/** Packs records into a batch with fresh (transferable) buffers. */
-export function packRecords(topic: string, partition: number, records: readonly RawRecord[]): RecordBatch {
+const byteLength = (v: Uint8Array | string | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length)
+
+/** Copies each record's field back to back into a fresh, transferable buffer. */
+function packBytes(records: readonly RawRecord[], field: 'value' | 'key'): { data: Uint8Array; ends: Uint32Array } {
   let size = 0
-  for (const r of records) size += r.value === null ? 0 : typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length
+  for (let i = 0; i < records.length; i++) size += byteLength(records[i]![field])
   // not Buffer.allocUnsafe: pooled buffers share an ArrayBuffer and cannot be transferred
   const data = Buffer.from(new ArrayBuffer(size))
   const ends = new Uint32Array(records.length)
-  const offsets = new Float64Array(records.length)
   let pos = 0
   for (let i = 0; i < records.length; i++) {
-    const r = records[i]!
-    if (typeof r.value === 'string') pos += data.write(r.value, pos)
-    else if (r.value !== null) {
-      data.set(r.value, pos)
-      pos += r.value.length
+    const v = records[i]![field]
+    if (typeof v === 'string') pos += data.write(v, pos)
+    else if (v != null) {
+      data.set(v, pos)
+      pos += v.length
     }
     ends[i] = pos
-    offsets[i] = r.offset
   }
-  return { topic, partition, data: new Uint8Array(data.buffer, 0, size), ends, offsets }
+  return { data: new Uint8Array(data.buffer, 0, size), ends }
+}
+
+/** Packs records into a batch with fresh (transferable) buffers. */
+export function packRecords(topic: string, partition: number, records: readonly RawRecord[], withKeys = false): RecordBatch {
+  const { data, ends } = packBytes(records, 'value')
+  const offsets = new Float64Array(records.length)
+  for (let i = 0; i < records.length; i++) offsets[i] = Number(records[i]!.offset)
+  const batch: RecordBatch = { topic, partition, data, ends, offsets }
+  if (withKeys) {
+    const nulls = new Uint8Array(records.length)
+    for (let i = 0; i < records.length; i++) if (records[i]!.key == null) nulls[i] = 1
+    batch.keys = { ...packBytes(records, 'key'), nulls }
+  }
+  return batch
 }
 
 /** The buffers to transfer with a batch. */
 export function transferList(b: RecordBatch): ArrayBuffer[] {
-  return [b.data.buffer as ArrayBuffer, b.ends.buffer as ArrayBuffer, b.offsets.buffer as ArrayBuffer]
+  const list = [b.data.buffer as ArrayBuffer, b.ends.buffer as ArrayBuffer, b.offsets.buffer as ArrayBuffer]
+  if (b.keys !== undefined) list.push(b.keys.data.buffer as ArrayBuffer, b.keys.ends.buffer as ArrayBuffer, b.keys.nulls.buffer as ArrayBuffer)
+  return list
+}
+
+/** Record i's value bytes (a view, not a copy). */
+export function valueAt(b: RecordBatch, i: number): Buffer {
+  const start = i === 0 ? 0 : b.ends[i - 1]!
+  return Buffer.from(b.data.buffer, b.data.byteOffset + start, b.ends[i]! - start)
+}
+
+/** Record i's key as text; null when it has none or the batch was packed without keys. */
+export function keyAt(b: RecordBatch, i: number): string | null {
+  const k = b.keys
+  if (k === undefined || k.nulls[i] === 1) return null
+  const start = i === 0 ? 0 : k.ends[i - 1]!
+  return Buffer.from(k.data.buffer, k.data.byteOffset, k.data.byteLength).toString('utf8', start, k.ends[i]!)
 }
 
 /**
- * Calls `each(value, offset)` for every record. Values come as text when the
- * whole batch is valid UTF-8 and no record starts inside a character (then
+ * Calls `each(value, offset, index)` for every record. Values come as text when
+ * the whole batch is valid UTF-8 and no record starts inside a character (then
  * each record is valid on its own: one fast check instead of a strict decoder
  * per record); otherwise as bytes, for the validator's strict decoding.
  */
-export function forEachRecord(b: RecordBatch, each: (value: Uint8Array | string, offset: number) => void): void {
+export function forEachRecord(b: RecordBatch, each: (value: Uint8Array | string, offset: number, index: number) => void): void {
   const buf = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength)
   let text = isUtf8(buf)
   for (let i = 0, start = 0; text && i < b.ends.length; start = b.ends[i++]!) {
@@ -62,7 +100,7 @@ export function forEachRecord(b: RecordBatch, each: (value: Uint8Array | string,
   let start = 0
   for (let i = 0; i < b.ends.length; i++) {
     const end = b.ends[i]!
-    each(text ? buf.toString('utf8', start, end) : buf.subarray(start, end), b.offsets[i]!)
+    each(text ? buf.toString('utf8', start, end) : buf.subarray(start, end), b.offsets[i]!, i)
     start = end
   }
 }

@@ -15,6 +15,7 @@ export const INGEST_HELP = `pulse ingest — Kafka to the master dataset, exactl
   --flush-events N    flush a partition after N records (default ${D.flushEvents})
   --flush-every T     or when its oldest buffered record is T old (default ${D.flushMs / 1000}s)
   --prefix P          store key prefix (default none)
+  --workers N         threads validating and encoding Parquet (default ${D.workers}: the CPUs, at most 4)
   --until-idle T      exit once nothing new arrived for T and nothing is left to ingest
                       (for batch loads and tests)
 
@@ -30,6 +31,7 @@ export async function ingestCommand(args: string[], config: PulseConfig): Promis
       'flush-events': { type: 'string' },
       'flush-every': { type: 'string' },
       prefix: { type: 'string' },
+      workers: { type: 'string' },
       'until-idle': { type: 'string' },
     },
   })
@@ -41,6 +43,7 @@ export async function ingestCommand(args: string[], config: PulseConfig): Promis
     prefix: v.prefix ?? '',
     flushEvents: intArg('flush-events', v['flush-events'], D.flushEvents, 1),
     flushMs: durationArg('flush-every', v['flush-every']) ?? D.flushMs,
+    workers: intArg('workers', v.workers, D.workers, 1),
   })
   const idleMs = durationArg('until-idle', v['until-idle'])
   const stop = new AbortController()
