@@ -66,7 +66,8 @@ interface PairingRun {
   views: LiveView[]
 }
 
-const SNAPSHOT_VERSION = 1
+// 2 added the dropped events per hour; version 1 snapshots still restore
+const SNAPSHOT_VERSION = 2
 
 export class PartitionActor {
   /** First offset not yet applied. */
@@ -75,6 +76,8 @@ export class PartitionActor {
   maxTime = -Infinity
   /** Events before this instant belong to the batch layer (an hour boundary; -Infinity: no batch yet). */
   cutoff = -Infinity
+  /** Events dropped from windowed views (older than the retention), by event-time hour: reconciliation accounts for them. */
+  readonly droppedByHour = new Map<number, number>()
   readonly counters: ActorCounters = newCounters()
   readonly views: LiveView[]
   private readonly pairings: PairingRun[] = []
@@ -149,8 +152,11 @@ export class PartitionActor {
       c.beforeCutoff++
       return
     }
-    if (tooLate) c.dropped++
-    else if (time < watermark) c.late++
+    if (tooLate) {
+      c.dropped++
+      const hour = time - (time % HOUR)
+      this.droppedByHour.set(hour, (this.droppedByHour.get(hour) ?? 0) + 1)
+    } else if (time < watermark) c.late++
     for (const view of this.views) {
       if (tooLate && view.def.window !== undefined) continue
       view.add(e, time)
@@ -165,9 +171,17 @@ export class PartitionActor {
     if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_INVALID_STATE', `cutoff ${new Date(cutoff).toISOString()} is not an hour boundary`)
     if (cutoff <= this.cutoff) return 0
     this.cutoff = cutoff
+    for (const hour of this.droppedByHour.keys()) if (hour < cutoff) this.droppedByHour.delete(hour)
     let removed = 0
     for (const v of this.views) removed += v.dropBefore(cutoff)
     return removed
+  }
+
+  /** The start of the oldest event-time hour any view holds; null when none holds anything. */
+  get heldFrom(): number | null {
+    let from = Infinity
+    for (const v of this.views) for (const hour of v.buckets.keys()) if (hour < from) from = hour
+    return Number.isFinite(from) ? from : null
   }
 
   /** Forgets pairing entities beyond the horizon; returns how many. */
@@ -206,6 +220,8 @@ export class PartitionActor {
     const w = new Writer().u8(SNAPSHOT_VERSION).string(this.topic).varint(this.partition)
     w.f64(this.nextOffset).f64(this.maxTime).f64(this.cutoff)
     for (const name of COUNTER_NAMES) w.varint(this.counters[name])
+    w.varint(this.droppedByHour.size)
+    for (const [hour, n] of this.droppedByHour) w.f64(hour).varint(n)
     const ids = this.recent.last()
     w.varint(ids.length)
     for (const id of ids) w.string(id)
@@ -223,7 +239,7 @@ export class PartitionActor {
   restore(bytes: Uint8Array): void {
     const r = new Reader(bytes)
     const version = r.u8()
-    if (version !== SNAPSHOT_VERSION) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown snapshot version ${version}`)
+    if (version !== SNAPSHOT_VERSION && version !== 1) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown snapshot version ${version}`)
     const topic = r.string()
     const partition = r.varint()
     if (topic !== this.topic || partition !== this.partition) {
@@ -233,6 +249,8 @@ export class PartitionActor {
     this.maxTime = r.f64()
     this.cutoff = r.f64()
     for (const name of COUNTER_NAMES) this.counters[name] = r.varint()
+    this.droppedByHour.clear()
+    if (version >= 2) for (let n = r.varint(); n > 0; n--) this.droppedByHour.set(r.f64(), r.varint())
     for (let n = r.varint(); n > 0; n--) this.recent.add(r.string())
     const pairings = r.varint()
     if (pairings !== this.pairings.length) throw pulseError('PULSE_ERR_INVALID_STATE', `snapshot has ${pairings} pairings, the catalog ${this.pairings.length}`)

@@ -30,6 +30,10 @@ export interface ActorStats {
   counters: ActorCounters
   groups: number
   entities: number
+  /** Oldest event-time hour held (see PartitionActor.heldFrom). */
+  heldFrom: number | null
+  /** [hour start, events] dropped from windowed views since the cutoff. */
+  droppedByHour: Array<[number, number]>
 }
 
 export interface ActorSnapshot {
@@ -89,7 +93,7 @@ export default function handle(task: Task): unknown {
       const now = Date.now()
       const out: ActorStats[] = []
       for (const a of actors.values()) {
-        out.push({ topic: a.topic, partition: a.partition, nextOffset: a.nextOffset, maxTime: a.maxTime, watermark: a.watermark(now), cutoff: a.cutoff, counters: { ...a.counters }, ...a.size })
+        out.push({ topic: a.topic, partition: a.partition, nextOffset: a.nextOffset, maxTime: a.maxTime, watermark: a.watermark(now), cutoff: a.cutoff, counters: { ...a.counters }, ...a.size, heldFrom: a.heldFrom, droppedByHour: [...a.droppedByHour] })
       }
       return out
     }

@@ -30,6 +30,13 @@ export interface HttpSettings {
   adminToken: string | undefined
 }
 
+export interface BatchSettings {
+  /** Daily run time `HH:MM` (UTC), or `off`. */
+  schedule: string
+  /** Largest per-view drift from the speed layer a run may show and still be published (src/batch/reconcile.ts). */
+  driftThreshold: number
+}
+
 export interface PulseConfig {
   /** undefined: embedded in-process log instead of Kafka. */
   kafka: KafkaSettings | undefined
@@ -40,6 +47,7 @@ export interface PulseConfig {
   partitions: number
   logLevel: 'error' | 'warn' | 'info' | 'debug'
   http: HttpSettings
+  batch: BatchSettings
 }
 
 type Env = Record<string, string | undefined>
@@ -65,6 +73,23 @@ function oneOf<const T extends readonly string[]>(env: Env, name: string, values
     throw pulseError('PULSE_ERR_CONFIG', `${name} must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`)
   }
   return v as T[number]
+}
+
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw pulseError('PULSE_ERR_CONFIG', `${name} must be a number from 0 to 1, got ${JSON.stringify(raw)}`)
+  return n
+}
+
+function dailyTime(env: Env, name: string, fallback: string): string {
+  const v = text(env, name, fallback)
+  const m = /^(\d{2}):(\d{2})$/.exec(v)
+  if (v !== 'off' && (m === null || Number(m[1]) > 23 || Number(m[2]) > 59)) {
+    throw pulseError('PULSE_ERR_CONFIG', `${name} must be HH:MM in UTC or "off", got ${JSON.stringify(v)}`)
+  }
+  return v
 }
 
 /** Long enough not to be guessed, printable, no spaces (it travels in an HTTP header). */
@@ -111,6 +136,10 @@ export function loadConfig(env: Env = process.env): PulseConfig {
       host: text(env, 'PULSE_HTTP_HOST', '127.0.0.1'),
       port: int(env, 'PULSE_HTTP_PORT', 8080, 0, 65535),
       adminToken: adminToken(env),
+    },
+    batch: {
+      schedule: dailyTime(env, 'PULSE_BATCH_SCHEDULE', '00:00'),
+      driftThreshold: fraction(env, 'PULSE_BATCH_DRIFT_THRESHOLD', 0.05),
     },
   }
 }

@@ -73,6 +73,8 @@ Plan PlanOf(const Napi::Object& o) {
   plan.max_score_col = IntOf(o, "maxScoreCol");
   plan.position_col = IntOf(o, "positionCol");
   plan.length_col = IntOf(o, "lengthCol");
+  Napi::Value since = o.Get("since");
+  if (since.IsNumber()) plan.since = static_cast<int64_t>(since.As<Napi::Number>().DoubleValue());
   Napi::Array pairings = o.Get("pairings").As<Napi::Array>();
   for (uint32_t i = 0; i < pairings.Length(); ++i) {
     Napi::Object p = pairings.Get(i).As<Napi::Object>();

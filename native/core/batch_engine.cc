@@ -481,6 +481,10 @@ void Engine::AddBatch(const std::vector<ColumnView>& cols, int64_t rows) {
     for (std::size_t k = 0; k < ninterned; ++k) atoms[k] = ids_[k][r];
     RowCtx row{static_cast<uint8_t>(code), times.i64[r + times.offset], 0, atoms, {}, {}};
     row.date = DateId(row.time);
+    if (row.time < plan_.since) {
+      if (!plan_.pairings.empty()) OfferPairings(row, id);
+      continue;
+    }
     for (std::size_t v = 0; v < plan_.views.size(); ++v) {
       const ViewSpec& spec = plan_.views[v];
       if (!((spec.types >> code) & 1)) continue;
@@ -510,7 +514,7 @@ std::vector<std::vector<uint8_t>> Engine::Finish() {
         if (cand.time <= ent.start_time) continue;
         if (best == nullptr || cand.time < best->time || (cand.time == best->time && cand.id < best->id)) best = &cand;
       }
-      if (best == nullptr) continue;
+      if (best == nullptr || best->time < plan_.since) continue;
       const double seconds = static_cast<double>(best->time - ent.start_time) / 1000.0;
       RowCtx row{best->code, best->time, best->date, ps.atoms.data() + best->atoms_at, {}, {}};
       for (std::size_t v = 0; v < plan_.views.size(); ++v) {

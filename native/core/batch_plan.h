@@ -69,6 +69,10 @@ struct Plan {
   int score_col = -1, max_score_col = -1, position_col = -1, length_col = -1;
   std::vector<ViewSpec> views;
   std::vector<PairingSpec> pairings;
+  // Rows before `since` (ms) still dedupe and open pairings but feed no view,
+  // and a pair counts only when it ends at or after it: the state of the events
+  // from `since` on, as the speed layer holds it past its cutoff.
+  int64_t since = INT64_MIN;
 };
 
 // One record batch's column, read in place (Arrow layout; `offset` is the

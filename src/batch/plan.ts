@@ -59,6 +59,8 @@ export interface NativePlan {
   lengthCol: number
   views: NativeView[]
   pairings: NativePairing[]
+  /** Rows before this time (ms) only dedupe and open pairings (see batch_plan.h); absent: every row counts. */
+  since?: number
 }
 
 export function compilePlan(topic: Topic, views: readonly ViewDef[]): NativePlan {

@@ -27,6 +27,7 @@ import type { BatchTask, FinishResult } from './worker.js'
 import { viewParquet } from './output.js'
 import { newRunId, publishRun, pruneRuns, viewParquetKey, viewPartialKey } from './runs.js'
 import type { RunManifest, ViewRunInfo } from './runs.js'
+import type { Reconciler } from './reconcile.js'
 
 export interface MasterFile {
   key: string
@@ -37,15 +38,13 @@ export interface MasterFile {
 }
 
 export interface BatchProgress {
-  phase: 'list' | 'scan' | 'merge' | 'write' | 'publish'
+  phase: 'list' | 'scan' | 'merge' | 'reconcile' | 'write' | 'publish'
   files: number
   filesTotal: number
   bytes: number
   rows: number
 }
 
-/** Compares a run with the speed layer before it is published (see reconcile.ts). */
-export type Reconciler = (cutoff: number, partial: (view: string) => ViewPartial) => Promise<NonNullable<RunManifest['reconciliation']> & { drift: Record<string, number> }>
 
 export interface BatchOptions {
   prefix: string
@@ -60,6 +59,7 @@ export interface BatchOptions {
   split?: boolean
   /** Write views and publish; false computes only (benchmarks). */
   publish: boolean
+  /** Compares the run with the speed layer before publishing (reconcile.ts); a run that drifts too far is not published. */
   reconcile?: Reconciler
   onProgress?: (p: BatchProgress) => void
 }
@@ -154,6 +154,14 @@ function workerFile(): string {
   return here.endsWith('.js') ? join(dirname(here), 'worker.js') : resolve(dirname(here), '..', '..', 'dist', 'src', 'batch', 'worker.js')
 }
 
+/** One view's partial from the serialized partials of the workers that computed it. */
+function mergedPartial(name: string, list: readonly Uint8Array[]): ViewPartial {
+  const def = viewNamed(name)
+  if (def === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `no view named ${name}`)
+  const decoded = list.map((b) => deserializePartial(def, b))
+  return decoded.length === 0 ? { view: name, groups: new Map() } : decoded.reduce((a, b) => mergePartials(def, a, b))
+}
+
 /** Runs one batch computation over `store`; see the file comment. */
 export async function runBatch(store: ObjectStore, options: Partial<BatchOptions> = {}): Promise<BatchResult> {
   const o = { ...DEFAULT_BATCH_OPTIONS, ...options }
@@ -168,6 +176,8 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_BATCH_INPUT', 'cutoff', `${formatInstant(cutoff)} is not an hour boundary`)
   const files = all.filter((f) => f.hour + HOUR <= cutoff)
   progress.filesTotal = files.length
+  const since = o.reconcile === undefined ? undefined : await o.reconcile.since(cutoff)
+  const overlapFrom = since === undefined ? Infinity : since - o.reconcile!.lookbackMs
   const t1 = performance.now()
 
   const plan = assignUnits(files, o.workers, o.split)
@@ -185,6 +195,7 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
         const { f, w } = queue[next++]!
         const bytes = await store.get(f.key)
         const task: BatchTask = { op: 'scan', topic: f.topic, key: f.key, bytes }
+        if (f.hour + HOUR > overlapFrom) task.since = since!
         const rows = (await pools[w]!.run(task)) as number
         progress.files++
         progress.bytes += f.size
@@ -204,10 +215,12 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   progress.phase = 'merge'
   report()
   const parts = new Map<string, Uint8Array[]>()
+  const overlapParts = new Map<string, Uint8Array[]>()
   for (const r of results) {
     input.events += r.stats.rows
     input.duplicates += r.stats.duplicates
     r.views.forEach((v, i) => parts.set(v, [...(parts.get(v) ?? []), r.partials[i]!]))
+    r.overlap?.forEach((b, i) => overlapParts.set(r.views[i]!, [...(overlapParts.get(r.views[i]!) ?? []), b]))
   }
   input = { ...input, files: files.length, bytes: files.reduce((s, f) => s + f.size, 0) }
   for (const v of CATALOG) if (!parts.has(v.name)) parts.set(v.name, []) // topics with no files yet
@@ -215,13 +228,7 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   const decoded = new Map<string, ViewPartial>()
   const partial = (name: string): ViewPartial => {
     let p = decoded.get(name)
-    if (p === undefined) {
-      const def = viewNamed(name)
-      if (def === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `no view named ${name}`)
-      const list = (parts.get(name) ?? []).map((b) => deserializePartial(def, b))
-      p = list.length === 0 ? { view: name, groups: new Map() } : list.reduce((a, b) => mergePartials(def, a, b))
-      decoded.set(name, p)
-    }
+    if (p === undefined) decoded.set(name, (p = mergedPartial(name, parts.get(name) ?? [])))
     return p
   }
   const t3 = performance.now()
@@ -242,12 +249,15 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   }
   let published = false
   let reason: string | undefined
-  if (o.reconcile !== undefined) {
-    const rec = await o.reconcile(cutoff, partial)
-    for (const [name, drift] of Object.entries(rec.drift)) if (views[name] !== undefined) views[name]!.drift = drift
-    const { drift: _drift, ...summary } = rec
+  if (since !== undefined) {
+    progress.phase = 'reconcile'
+    report()
+    const { views: drifts, ...summary } = await o.reconcile!.compare(since, cutoff, (name) => mergedPartial(name, overlapParts.get(name) ?? []))
+    for (const [name, d] of Object.entries(drifts)) if (views[name] !== undefined) views[name]!.drift = d.drift
     manifest.reconciliation = summary
-    if (rec.maxDrift > rec.threshold) reason = `drift ${rec.maxDrift.toFixed(4)} exceeds the threshold ${rec.threshold}`
+    if (summary.flagged.length > 0) {
+      reason = `drift from the speed layer above ${summary.threshold} in ${summary.flagged.length} view(s), largest ${summary.maxDrift.toFixed(4)} in ${summary.maxDriftView}`
+    }
   }
   let t4 = t3
   if (o.publish) {

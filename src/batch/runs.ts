@@ -15,13 +15,14 @@ import { viewNamed } from '../../views/catalog/index.js'
 import { deserializePartial } from '../../views/state/partial.js'
 import type { ViewPartial } from '../../views/state/partial.js'
 import { pulseError } from '../errors.js'
+import type { Reconciliation } from './reconcile.js'
 
 export interface ViewRunInfo {
   rows: number
   groups: number
   parquetBytes: number
   partialBytes: number
-  /** Relative drift against the speed layer over the hours both held (reconciliation), when compared. */
+  /** Mean relative difference from the speed layer over the hours both held (reconcile.ts), when compared. */
   drift?: number
 }
 
@@ -37,7 +38,7 @@ export interface RunManifest {
   input: { files: number; bytes: number; events: number; duplicates: number }
   views: Record<string, ViewRunInfo>
   /** Set when the run was compared with the speed layer before publishing. */
-  reconciliation?: { hours: string[]; maxDrift: number; threshold: number; explainedByDropped: number }
+  reconciliation?: Reconciliation
 }
 
 export const currentKey = (prefix: string): string => `${prefix}_batch/current.json`

@@ -54,8 +54,8 @@ function nullColumn(kind: string, rows: number): ColumnBuffers {
   return { offset: 0, valid, i64: new BigInt64Array(rows) }
 }
 
-/** Feeds every record batch of a decoded file to the engine; returns the rows read. */
-export function scanTable(engine: NativeBatchEngine, plan: NativePlan, table: Table, name: string): number {
+/** Feeds every record batch of a decoded file to each engine (all of one plan's columns); returns the rows read. */
+export function scanTable(engines: readonly NativeBatchEngine[], plan: NativePlan, table: Table, name: string): number {
   for (const must of ['event_id', 'event_type', 'timestamp']) {
     if (table.schema.fields.every((f) => f.name !== must)) throw pulseError('PULSE_ERR_BATCH_INPUT', name, `no ${must} column`)
   }
@@ -65,7 +65,7 @@ export function scanTable(engine: NativeBatchEngine, plan: NativePlan, table: Ta
       const vec = batch.getChild(col)
       return vec === null ? nullColumn(plan.columns[i]!, batch.numRows) : buffersOf(vec.data[0]!)
     })
-    engine.add(cols, batch.numRows)
+    for (const engine of engines) engine.add(cols, batch.numRows)
     rows += batch.numRows
   }
   return rows

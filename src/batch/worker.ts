@@ -12,19 +12,28 @@ import { CATALOG } from '../../views/catalog/index.js'
 import type { Topic } from '../events/contract.js'
 
 export type BatchTask =
-  | { op: 'scan'; topic: Topic; key: string; bytes: Uint8Array }
+  /** `since`: the file also feeds the topic's reconciliation engine, which counts events from that time on */
+  | { op: 'scan'; topic: Topic; key: string; bytes: Uint8Array; since?: number }
   | { op: 'finish'; topic: Topic }
 
 export interface FinishResult {
   topic: Topic
   views: string[]
   partials: Uint8Array[]
+  /** The reconciliation engine's partials (events from `since` on), when it was fed. */
+  overlap?: Uint8Array[]
   stats: BatchEngineStats
 }
 
-const engines = new Map<Topic, { plan: NativePlan; engine: NativeBatchEngine }>()
+interface TopicEngines {
+  plan: NativePlan
+  engine: NativeBatchEngine
+  overlap?: NativeBatchEngine
+}
 
-function engineFor(topic: Topic): { plan: NativePlan; engine: NativeBatchEngine } {
+const engines = new Map<Topic, TopicEngines>()
+
+function enginesFor(topic: Topic): TopicEngines {
   let e = engines.get(topic)
   if (e === undefined) {
     const plan = compilePlan(topic, CATALOG.filter((v) => v.topic === topic))
@@ -35,13 +44,15 @@ function engineFor(topic: Topic): { plan: NativePlan; engine: NativeBatchEngine 
 }
 
 export default function run(task: BatchTask): number | FinishResult {
+  const e = enginesFor(task.topic)
   if (task.op === 'scan') {
-    const { plan, engine } = engineFor(task.topic)
-    return scanTable(engine, plan, decodeParquet(task.bytes, task.key), task.key)
+    if (task.since !== undefined) e.overlap ??= createBatchEngine({ ...e.plan, since: task.since })
+    const to = task.since !== undefined && e.overlap !== undefined ? [e.engine, e.overlap] : [e.engine]
+    return scanTable(to, e.plan, decodeParquet(task.bytes, task.key), task.key)
   }
-  const { plan, engine } = engineFor(task.topic)
   engines.delete(task.topic)
-  const partials = engine.finish()
   // copied back by structured clone: the buffers are native memory, which cannot be transferred
-  return { topic: task.topic, views: plan.views.map((v) => v.name), partials, stats: engine.stats() }
+  const result: FinishResult = { topic: task.topic, views: e.plan.views.map((v) => v.name), partials: e.engine.finish(), stats: e.engine.stats() }
+  if (e.overlap !== undefined) result.overlap = e.overlap.finish()
+  return result
 }

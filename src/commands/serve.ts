@@ -12,6 +12,7 @@ import { durationArg, intArg } from '../cli-args.js'
 import { startServer } from '../serve/server.js'
 import { StoreBatchSource } from '../serve/batch-source.js'
 import { BatchScheduler, parseDailyTime } from '../batch/scheduler.js'
+import { speedReconciler } from '../batch/reconcile.js'
 import { speedSourceOf } from '../serve/sources.js'
 
 const K = DEFAULT_KAFKA_SOURCE_OPTIONS
@@ -24,7 +25,9 @@ export const SERVE_HELP = `pulse serve — the serving layer: query API, dashboa
   --snapshot-every T   snapshot every actor this often (default ${K.snapshotEveryMs / 1000}s)
   --prefix P           store key prefix of snapshots and batch runs (default none)
   --batch-poll T       how often the published batch run is checked (default 5s)
-  --batch-at HH:MM     daily batch run at this UTC time, or "off" (default 00:00)
+  --batch-at HH:MM     daily batch run at this UTC time, or "off" (default PULSE_BATCH_SCHEDULE or 00:00);
+                       each run is reconciled with the speed layer and not published when a view
+                       drifts more than PULSE_BATCH_DRIFT_THRESHOLD (default 0.05)
 
 Needs PULSE_KAFKA_BROKERS; the store is PULSE_S3_ENDPOINT or the local directory.
 Admin routes (POST /admin/snapshot, /admin/batch) need PULSE_ADMIN_TOKEN.
@@ -67,11 +70,13 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   if (run !== null) await layer.setCutoff(run.cutoff)
   await source.start()
   // batch runs: daily, and on demand through POST /admin/batch
-  const scheduler = new BatchScheduler(store, { prefix }, (line) => console.log(`pulse serve: ${line}`))
-  const batchAt = v['batch-at'] ?? '00:00'
+  // each run is compared with this node's speed layer before it may be published
+  const reconcile = speedReconciler(layer, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
+  const scheduler = new BatchScheduler(store, { prefix, reconcile }, (line) => console.log(`pulse serve: ${line}`))
+  const batchAt = v['batch-at'] ?? config.batch.schedule
   if (batchAt !== 'off') scheduler.startDaily(parseDailyTime(batchAt))
   const triggerBatch = () => scheduler.run()
-  const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, () => source.lag()), batch, store, triggerBatch, logger: config.logLevel === 'debug' })
+  const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, () => source.lag()), batch, store, triggerBatch, lastRun: () => scheduler.lastResult?.manifest, logger: config.logLevel === 'debug' })
   console.log(`pulse serve: dashboard at ${server.url}, group ${source.options.groupId}, store ${store.location}`)
 
   const stop = new AbortController()

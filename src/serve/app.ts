@@ -15,6 +15,7 @@ import { viewRoutes } from './view-routes.js'
 import { adminRoutes } from './admin.js'
 import { dashboardRoutes } from './dashboard.js'
 import type { BatchSource, SpeedSource } from './sources.js'
+import type { RunManifest } from '../batch/runs.js'
 
 export interface AppOptions {
   speed: SpeedSource
@@ -23,6 +24,8 @@ export interface AppOptions {
   store?: ObjectStore
   adminToken?: string
   triggerBatch?: () => Promise<unknown>
+  /** The last batch run this node made, published or not (its reconciliation drift is a metric). */
+  lastRun?: () => RunManifest | undefined
   /** fastify's logger (off by default: tests and benchmarks) */
   logger?: boolean
 }
@@ -35,7 +38,7 @@ export interface PulseApp {
 export async function buildApp(o: AppOptions): Promise<PulseApp> {
   const app = Fastify({ logger: o.logger ?? false, ajv: { customOptions: { coerceTypes: 'array', allErrors: false } } })
   const stats = new StatsCache(o.speed)
-  const metrics = new ServeMetrics(stats, o.batch, o.speed)
+  const metrics = new ServeMetrics(stats, o.batch, o.speed, o.lastRun)
   for (const s of SHARED_SCHEMAS) app.addSchema(s)
 
   await app.register(swagger, {

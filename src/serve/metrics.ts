@@ -6,6 +6,7 @@ import type { ActorCounters } from '../../actors/partition-actor.js'
 import type { SnapshotReport } from '../../actors/speed-layer.js'
 import type { StatsCache } from './freshness.js'
 import type { BatchSource, SpeedSource } from './sources.js'
+import type { RunManifest } from '../batch/runs.js'
 
 /** Actor counters exported per topic, under the names operators look for. */
 const OUTCOMES: Array<[string, keyof ActorCounters]> = [
@@ -24,7 +25,7 @@ export class ServeMetrics {
   readonly http: Histogram<'method' | 'route' | 'status'>
   private lastSnapshot: SnapshotReport | undefined
 
-  constructor(stats: StatsCache, batch: BatchSource, speed: SpeedSource) {
+  constructor(stats: StatsCache, batch: BatchSource, speed: SpeedSource, lastRun: () => RunManifest | undefined = () => undefined) {
     const registers = [this.registry]
     const self = this
     const statsFor = () => stats.get()
@@ -143,6 +144,40 @@ export class ServeMetrics {
         const m = run()
         this.reset()
         if (m !== null) for (const [view, info] of Object.entries(m.views)) this.set({ view }, info.rows)
+      },
+    })
+    // the newest reconciled run: this node's last one (even when drift kept it unpublished), else the served one
+    const reconciled = () => {
+      const mine = lastRun()
+      return mine?.reconciliation !== undefined ? mine : run()
+    }
+    new Gauge({
+      name: 'pulse_batch_drift_ratio',
+      help: 'Mean relative difference between batch and speed per view over the hours both held, in the newest reconciled run',
+      labelNames: ['view'],
+      registers,
+      collect() {
+        const m = reconciled()
+        this.reset()
+        if (m?.reconciliation !== undefined) for (const [view, info] of Object.entries(m.views)) if (info.drift !== undefined) this.set({ view }, info.drift)
+      },
+    })
+    new Gauge({
+      name: 'pulse_batch_drift_explained_cells',
+      help: 'Differing cells explained by events the speed layer dropped (older than its retention), in the newest reconciled run',
+      registers,
+      collect() {
+        const m = reconciled()
+        if (m?.reconciliation !== undefined) this.set(m.reconciliation.explainedCells)
+      },
+    })
+    new Gauge({
+      name: 'pulse_batch_last_run_published',
+      help: '1 when this node\'s last batch run was published, 0 when reconciliation kept it back',
+      registers,
+      collect() {
+        const m = lastRun()
+        if (m !== undefined) this.set(m.reconciliation !== undefined && m.reconciliation.flagged.length > 0 ? 0 : 1)
       },
     })
   }

@@ -1,0 +1,185 @@
+// Reconciliation: before a batch run is published (and the speed layer drops
+// its contributions up to the new cutoff), the two layers are compared over
+// the hours both hold, [since, cutoff), where `since` is the speed layer's
+// current cutoff (or, before the first run, the oldest hour it holds).
+//
+// The batch side of the comparison comes from a second native engine per topic
+// that counts only events from `since` on, with dedupe and pairing starts from
+// a lookback before it (batch_plan.h), which is exactly what the speed layer
+// holds past its cutoff. Per view, every (group, measure) cell of both sides is
+// compared: windowed views over the windows inside [since, cutoff), other views
+// over their whole state. A cell's difference is relative (|b − s| / max(|b|, |s|)
+// for numbers, 0 or 1 otherwise); a view's drift is the mean over its cells.
+//
+// Windowed views on the speed side skip events older than the retention and
+// count them per event-time hour. A differing cell of a window in an hour where
+// the speed side dropped events of the view's topic is explained by those
+// events: it is counted in `explainedCells`, not in the drift.
+import type { GroupFilter } from '../../actors/live-view.js'
+import type { ActorStats } from '../../actors/worker.js'
+import { CATALOG } from '../../views/catalog/index.js'
+import type { MeasureValue, ViewDef } from '../../views/dsl.js'
+import { compile } from '../../views/state/partial.js'
+import type { Group, ViewPartial } from '../../views/state/partial.js'
+import { HOUR, formatInstant } from '../events/time.js'
+
+/** What reconciliation needs from the speed layer (one node's, or a cluster's gathered). */
+export interface SpeedSide {
+  /** The speed layer's cutoff: -Infinity before the first batch run. */
+  readonly cutoff: number
+  stats(): Promise<ActorStats[]>
+  query(view: string, filter: GroupFilter): Promise<ViewPartial>
+}
+
+export interface ReconcileOptions {
+  /** A run whose largest view drift is above this is not published. */
+  threshold: number
+  /** Files this far before `since` feed the comparison engine's dedupe and pairing starts. */
+  lookbackMs: number
+}
+
+export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { threshold: 0.05, lookbackMs: 24 * HOUR }
+
+/** One view's comparison. */
+export interface ViewDrift {
+  drift: number
+  cells: number
+  /** cells that differ and are not explained */
+  differing: number
+  /** cells that differ in hours where the speed side dropped events */
+  explained: number
+}
+
+/** The manifest's record of a comparison. */
+export interface Reconciliation {
+  from: string
+  to: string
+  threshold: number
+  /** (group, measure) cells compared over all views */
+  cells: number
+  maxDrift: number
+  /** the view with the largest drift; null when nothing differs */
+  maxDriftView: string | null
+  /** events the speed side dropped (older than its retention) in the compared hours */
+  droppedEvents: number
+  explainedCells: number
+  /** views whose drift is above the threshold */
+  flagged: string[]
+}
+
+export interface ReconcileResult extends Reconciliation {
+  views: Record<string, ViewDrift>
+}
+
+export interface Reconciler {
+  readonly lookbackMs: number
+  /** Where the comparison starts for a run up to `cutoff`; undefined when the layers share no hour. */
+  since(cutoff: number): Promise<number | undefined>
+  compare(since: number, cutoff: number, batch: (view: string) => ViewPartial): Promise<ReconcileResult>
+}
+
+const TOLERANCE = 1e-9
+
+/** How far apart two measure values are, from 0 (equal) to 1. */
+export function cellDifference(a: MeasureValue, b: MeasureValue): number {
+  if (a === b) return 0
+  if (typeof a === 'number' && typeof b === 'number') {
+    const scale = Math.max(Math.abs(a), Math.abs(b))
+    const d = Math.abs(a - b) / scale
+    return d <= TOLERANCE ? 0 : d
+  }
+  return 1
+}
+
+/**
+ * Compares one view's two partials over [since, cutoff). `dropped` holds the
+ * starts of the hours in which the speed side dropped events of the view's topic.
+ */
+export function compareView(def: ViewDef, batch: ViewPartial, speed: ViewPartial, since: number, cutoff: number, dropped: ReadonlySet<number>): ViewDrift {
+  const { ops } = compile(def)
+  const size = def.window?.size
+  const inside = (g: Group) => size === undefined || (g.window! >= since && g.window! + size <= cutoff)
+  const empty = ops.map((o) => o.result(o.init()))
+  const droppedIn = (window: number | null): boolean => {
+    if (window === null || size === undefined || dropped.size === 0) return false
+    for (let h = window - (window % HOUR); h < window + size; h += HOUR) if (dropped.has(h)) return true
+    return false
+  }
+  const out: ViewDrift = { drift: 0, cells: 0, differing: 0, explained: 0 }
+  let sum = 0
+  const visit = (g: Group, other: Group | undefined, batchSide: boolean) => {
+    if (!inside(g)) return
+    for (let i = 0; i < ops.length; i++) {
+      const mine = ops[i]!.result(g.states[i])
+      const theirs = other === undefined ? empty[i]! : ops[i]!.result(other.states[i])
+      const d = batchSide ? cellDifference(mine, theirs) : cellDifference(theirs, mine)
+      out.cells++
+      if (d === 0) continue
+      if (droppedIn(g.window)) out.explained++
+      else {
+        out.differing++
+        sum += d
+      }
+    }
+  }
+  for (const [id, g] of batch.groups) visit(g, speed.groups.get(id), true)
+  for (const [id, g] of speed.groups) if (!batch.groups.has(id)) visit(g, undefined, false)
+  out.drift = out.cells === 0 ? 0 : sum / out.cells
+  return out
+}
+
+/** Reconciles against a speed layer in this process (or one gathering a cluster's). */
+export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOptions> = {}): Reconciler {
+  const o = { ...DEFAULT_RECONCILE_OPTIONS, ...options }
+  return {
+    lookbackMs: o.lookbackMs,
+    async since(cutoff) {
+      let since = speed.cutoff
+      if (!Number.isFinite(since)) {
+        since = Infinity
+        for (const s of await speed.stats()) if (s.heldFrom !== null && s.heldFrom < since) since = s.heldFrom
+      }
+      return Number.isFinite(since) && since < cutoff ? since : undefined
+    },
+    async compare(since, cutoff, batch) {
+      const droppedByTopic = new Map<string, Set<number>>()
+      let droppedEvents = 0
+      for (const s of await speed.stats()) {
+        for (const [hour, n] of s.droppedByHour) {
+          if (hour < since || hour >= cutoff) continue
+          droppedEvents += n
+          let set = droppedByTopic.get(s.topic)
+          if (set === undefined) droppedByTopic.set(s.topic, (set = new Set()))
+          set.add(hour)
+        }
+      }
+      const views: Record<string, ViewDrift> = {}
+      const result: ReconcileResult = {
+        from: formatInstant(since),
+        to: formatInstant(cutoff),
+        threshold: o.threshold,
+        cells: 0,
+        maxDrift: 0,
+        maxDriftView: null,
+        droppedEvents,
+        explainedCells: 0,
+        flagged: [],
+        views,
+      }
+      const none = new Set<number>()
+      for (const def of CATALOG) {
+        const speedPartial = await speed.query(def.name, { from: since, to: cutoff })
+        const v = compareView(def, batch(def.name), speedPartial, since, cutoff, droppedByTopic.get(def.topic) ?? none)
+        views[def.name] = v
+        result.cells += v.cells
+        result.explainedCells += v.explained
+        if (v.drift > result.maxDrift) {
+          result.maxDrift = v.drift
+          result.maxDriftView = def.name
+        }
+        if (v.drift > o.threshold) result.flagged.push(def.name)
+      }
+      return result
+    },
+  }
+}

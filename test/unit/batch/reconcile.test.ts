@@ -1,0 +1,136 @@
+// Reconciliation: the same generated records go to the master dataset (through
+// the ingestion's writer) and to an in-process speed layer; batch runs compare
+// the two over the hours both hold before publishing. Equal inputs must show no
+// drift; a speed side that missed records must keep the run from publishing;
+// events the speed side dropped (older than its retention) must be accounted
+// for, not flagged.
+import t from 'tap'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CATALOG } from '../../../views/catalog/index.js'
+import { LocalStore } from '../../../src/store/local-store.js'
+import { HOUR, formatInstant } from '../../../src/events/time.js'
+import { InProcessLog } from '../../../src/sources/in-process-log.js'
+import { loadDirect } from '../../../src/ingest/direct-load.js'
+import { listMasterFiles, runBatch } from '../../../src/batch/runner.js'
+import { cellDifference, compareView, speedReconciler } from '../../../src/batch/reconcile.js'
+import { currentRun } from '../../../src/batch/runs.js'
+import { partialOf } from '../../../views/state/partial.js'
+import { SpeedLayer } from '../../../actors/speed-layer.js'
+import type { ActorOptions } from '../../../actors/partition-actor.js'
+import { runEmbedded } from '../../../actors/embedded-source.js'
+import { buildApp } from '../../../src/serve/app.js'
+import { StoreBatchSource } from '../../../src/serve/batch-source.js'
+import { speedSourceOf } from '../../../src/serve/sources.js'
+import type { GeneratedRecord } from '../../../src/generator/generator.js'
+import { records, validEvents } from '../../helpers/stream.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'pulse-reconcile-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+const store = new LocalStore(dir)
+const input = records(31, 30_000, { intensity: 3 })
+await loadDirect(store, input, { partitions: 4 })
+const hours = [...new Set((await listMasterFiles(store)).map((f) => f.hour))].sort((a, b) => a - b)
+
+async function speedOver(prefix: string, recs: readonly GeneratedRecord[], actor: Partial<ActorOptions>): Promise<SpeedLayer> {
+  const log = new InProcessLog({ partitions: 4, capacity: 1_000_000 })
+  await log.append(recs)
+  const layer = new SpeedLayer(store, { workers: 2, prefix, restore: false, actor })
+  await runEmbedded(log, layer, { untilCaughtUp: true })
+  return layer
+}
+
+t.test('cell differences', async (t) => {
+  t.equal(cellDifference(5, 5), 0)
+  t.equal(cellDifference(4, 5), 0.2)
+  t.equal(cellDifference(0, 3), 1)
+  t.equal(cellDifference(1 + 1e-12, 1), 0, 'float noise is equality')
+  t.equal(cellDifference('a', 'b'), 1)
+  t.equal(cellDifference(null, 2), 1)
+})
+
+t.test('compareView: windows outside the span are ignored; drops explain their hours', async (t) => {
+  const view = CATALOG.find((v) => v.name === 'auth_realtime_active_users_1min')!
+  const events = validEvents(input).filter((e) => e.topic === view.topic)
+  const since = hours[1]!
+  const cutoff = hours[2]!
+  const all = partialOf(view, events)
+  const missing = partialOf(view, events.filter((e) => !(e.time >= since && e.time < since + 60_000)))
+  const same = compareView(view, all, all, since, cutoff, new Set())
+  t.ok(same.cells > 0, `${same.cells} cells compared`)
+  t.equal(same.drift, 0)
+  const off = compareView(view, all, missing, since, cutoff, new Set())
+  t.ok(off.differing > 0 && off.drift > 0, `drift ${off.drift} over ${off.differing} cells`)
+  const later = compareView(view, all, missing, since + HOUR, cutoff + HOUR, new Set())
+  t.equal(later.drift, 0, 'a span without the difference')
+  const explained = compareView(view, all, missing, since, cutoff, new Set([since]))
+  t.equal(explained.drift, 0)
+  t.equal(explained.explained, off.differing)
+})
+
+t.test('equal layers publish with zero drift, run after run', async (t) => {
+  t.ok(hours.length >= 5, `${hours.length} hours of data`)
+  const layer = await speedOver('equal/', input, { retentionMs: 24 * HOUR })
+  t.teardown(() => layer.close())
+  const reconcile = speedReconciler(layer)
+  const first = await runBatch(store, { workers: 2, cutoff: hours[2]!, prefix: '', reconcile })
+  const rec1 = first.manifest.reconciliation
+  t.ok(first.published, first.reason ?? 'published')
+  t.equal(rec1?.from, formatInstant(hours[0]!), 'before any cutoff, from the oldest hour the speed layer holds')
+  t.equal(rec1?.to, formatInstant(hours[2]!))
+  t.equal(rec1?.maxDrift, 0, `largest drift ${rec1?.maxDrift} (${rec1?.maxDriftView})`)
+  t.same(rec1?.flagged, [])
+  t.ok((rec1?.cells ?? 0) > 1_000, `${rec1?.cells} cells compared`)
+  for (const v of CATALOG) t.equal(first.manifest.views[v.name]?.drift, 0, `${v.name}: no drift`)
+  await layer.setCutoff(hours[2]!)
+
+  const second = await runBatch(store, { workers: 2, cutoff: hours[hours.length - 2]!, reconcile })
+  const rec2 = second.manifest.reconciliation
+  t.ok(second.published, second.reason ?? 'published')
+  t.equal(rec2?.from, formatInstant(hours[2]!), 'from the speed layer cutoff: pairs across it included')
+  t.equal(rec2?.maxDrift, 0, `largest drift ${rec2?.maxDrift} (${rec2?.maxDriftView})`)
+  t.ok((rec2?.cells ?? 0) > 1_000, `${rec2?.cells} cells compared`)
+  t.equal((await currentRun(store))?.runId, second.manifest.runId)
+})
+
+t.test('a speed side that missed records keeps the run unpublished', async (t) => {
+  const published = await currentRun(store)
+  const layer = await speedOver('missing/', input.filter((_, i) => i % 10 !== 0), { retentionMs: 24 * HOUR })
+  t.teardown(() => layer.close())
+  const run = await runBatch(store, { workers: 2, cutoff: hours[hours.length - 1]!, reconcile: speedReconciler(layer, { threshold: 0.01 }) })
+  t.notOk(run.published)
+  t.match(run.reason, /drift from the speed layer above 0.01 in \d+ view\(s\)/)
+  const rec = run.manifest.reconciliation!
+  t.ok(rec.flagged.length > 0 && rec.maxDrift > 0.01, `${rec.flagged.length} views flagged, largest ${rec.maxDrift.toFixed(3)} in ${rec.maxDriftView}`)
+  t.equal((await currentRun(store))?.runId, published?.runId, 'the previous run stays published')
+  const kept = JSON.parse((await store.get(`_batch/runs/${run.manifest.runId}/manifest.json`)).toString()) as { rejected: string }
+  t.equal(kept.rejected, run.reason, 'the rejected manifest says why')
+
+  // the drift is a metric, with the unpublished run's flag
+  const batch = new StoreBatchSource(store)
+  await batch.start()
+  const { app } = await buildApp({ speed: speedSourceOf(layer), batch, lastRun: () => run.manifest })
+  t.teardown(async () => {
+    batch.close()
+    await app.close()
+  })
+  const text = (await app.inject({ url: '/metrics' })).body
+  const flagged = rec.maxDriftView!
+  t.match(text, new RegExp(`pulse_batch_drift_ratio\\{view="${flagged}"\\} ${rec.maxDrift}`))
+  t.match(text, /pulse_batch_last_run_published 0/)
+  t.match(text, /pulse_batch_drift_explained_cells 0/)
+})
+
+t.test('events the speed side dropped are accounted for, not flagged', async (t) => {
+  // a short retention: late events older than it skip the windowed views
+  const layer = await speedOver('dropped/', input, { retentionMs: 5 * 60_000 })
+  t.teardown(() => layer.close())
+  const dropped = (await layer.stats()).reduce((s, a) => s + a.counters.dropped, 0)
+  t.ok(dropped > 0, `${dropped} events dropped by the speed side`)
+  const run = await runBatch(store, { workers: 2, cutoff: hours[hours.length - 1]!, publish: false, reconcile: speedReconciler(layer) })
+  const rec = run.manifest.reconciliation!
+  t.ok(rec.droppedEvents > 0 && rec.droppedEvents <= dropped, `${rec.droppedEvents} dropped in the compared hours`)
+  t.ok(rec.explainedCells > 0, `${rec.explainedCells} differing cells explained by them`)
+  t.equal(rec.maxDrift, 0, `largest unexplained drift ${rec.maxDrift} (${rec.maxDriftView})`)
+})
