@@ -87,6 +87,17 @@ export class InProcessLog {
     this.wake('data')
   }
 
+  /**
+   * Starts an empty partition at `offset` instead of 0, so a restarted embedded
+   * pipeline continues the offsets its manifests and snapshots recorded. Only
+   * before any group subscribes.
+   */
+  resumeAt(topic: string, partition: number, offset: number): void {
+    const p = this.partitionsOf(topic)[partition]!
+    if (this.groups.size > 0 || p.size > 0) throw new Error('resumeAt needs an empty log without subscribers')
+    p.start = offset
+  }
+
   /** Oldest offset still held in a topic partition. */
   startOffset(topic: string, partition: number): number {
     return this.partitionsOf(topic)[partition]!.start

@@ -22,10 +22,11 @@ t.test('generate to a file, then validate: the validator flags exactly the inval
 })
 
 t.test('start runs the embedded pipeline and stops cleanly', async (t) => {
-  const { stdout } = await pulse(['start', '--for', '6s', '--rate', '3000'], { PULSE_HTTP_PORT: '0' })
+  const data = mkdtempSync(join(tmpdir(), 'pulse-cli-start-'))
+  const { stdout } = await pulse(['start', '--for', '6s', '--rate', '3000'], { PULSE_HTTP_PORT: '0', PULSE_DATA_DIR: data })
   t.match(stdout, /embedded mode/)
   t.match(stdout, /dashboard at http:\/\/127\.0\.0\.1:\d+\//)
-  const stopped = /stopped after (\d+) records \((\d+) valid, (\d+) duplicates, (\d+) invalid\)/.exec(stdout)
+  const stopped = /speed layer: (\d+) records \((\d+) valid, (\d+) duplicates, (\d+) invalid\)/.exec(stdout)
   t.ok(stopped, stdout)
   t.ok(Number(stopped![1]) > 0, 'records flowed through the speed layer')
   t.equal(Number(stopped![2]) + Number(stopped![3]) + Number(stopped![4]), Number(stopped![1]))
