@@ -55,7 +55,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`pulse: ${err.message} [${err.code}]`)
       return err.code === 'PULSE_ERR_CLI_USAGE' ? 2 : 1
     }
-    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const code = (err as { code?: unknown }).code
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
       console.error(`pulse ${name}: ${(err as Error).message}`)
       return 2
     }

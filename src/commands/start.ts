@@ -18,7 +18,7 @@ import { runGenerator } from '../generator/run.js'
 import { InProcessLog } from '../sources/in-process-log.js'
 import { openStore } from '../store/open-store.js'
 import type { ObjectStore } from '../store/object-store.js'
-import { createKafka } from '../kafka/client.js'
+import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
 import { SpeedLayer } from '../../actors/speed-layer.js'
 import { runEmbedded } from '../../actors/embedded-source.js'
 import { KafkaSource } from '../../actors/kafka-source.js'
@@ -135,6 +135,8 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
     lag = e.lag
   } else {
     const kafka = createKafka(config.kafka)
+    // the six topics exist before the groups subscribe (created with PULSE_PARTITIONS when missing)
+    await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
     if (roles.has('ingest')) {
       const ingester = new Ingester(kafka, store, { topicPrefix: config.kafka.topicPrefix })
       await ingester.start()
