@@ -25,6 +25,7 @@ t.test('the error table is pinned', async (t) => {
     'PULSE_ERR_STORE_NOT_FOUND',
     'PULSE_ERR_UNAUTHORIZED',
     'PULSE_ERR_UNAVAILABLE',
+    'PULSE_ERR_UNREACHABLE',
     'PULSE_ERR_UNKNOWN_VIEW',
   ])
 })
