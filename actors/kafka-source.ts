@@ -14,12 +14,17 @@ export interface KafkaSourceOptions {
   topicPrefix: string
   /** Write every actor's snapshot this often (ms); 0: only on stop. */
   snapshotEveryMs: number
+  /** Snapshot (and commit) on stop; a replay's throwaway speed layer skips it. */
+  snapshotOnStop: boolean
+  /** Where an actor without a snapshot starts, by `topic/partition` (logical topic); 0 when absent. */
+  startOffsets?: ReadonlyMap<string, number>
 }
 
 export const DEFAULT_KAFKA_SOURCE_OPTIONS: KafkaSourceOptions = {
   groupId: 'pulse-speed',
   topicPrefix: '',
   snapshotEveryMs: 30_000,
+  snapshotOnStop: true,
 }
 
 export class KafkaSource {
@@ -98,7 +103,7 @@ export class KafkaSource {
   private open(topic: string, partition: number): Promise<number> {
     const id = `${topic}/${partition}`
     let p = this.opening.get(id)
-    if (p === undefined) this.opening.set(id, (p = this.layer.open(topic, partition)))
+    if (p === undefined) this.opening.set(id, (p = this.layer.open(topic, partition, this.options.startOffsets?.get(id) ?? 0)))
     return p
   }
 
@@ -159,7 +164,7 @@ export class KafkaSource {
     }
   }
 
-  /** Stops consuming, applies what was handed over, snapshots, commits and leaves the group. */
+  /** Stops consuming, applies what was handed over, snapshots and commits (unless `snapshotOnStop` is off) and leaves the group. */
   async stop(): Promise<void> {
     clearInterval(this.timer)
     const consumer = this.consumer
@@ -167,7 +172,7 @@ export class KafkaSource {
     consumer.pause(physicalTopics(this.options.topicPrefix).map((topic) => ({ topic })))
     await this.layer.drain()
     // commits need a member of the group: snapshot before leaving it
-    await this.snapshot()
+    if (this.options.snapshotOnStop) await this.snapshot()
     await consumer.stop()
     await consumer.disconnect()
     this.consumer = undefined
