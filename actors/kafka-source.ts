@@ -1,7 +1,9 @@
 // Feeds the speed layer from Kafka: the consumer group `pulse-speed` over the
 // six topics. A partition's actor opens, restored from its snapshot, as soon as
-// the partition is assigned; on its first batch the consumer seeks back to the
-// snapshot's offset if the group's position is beyond it. The snapshot is the
+// the partition is assigned; on its first batch the consumer seeks to the
+// actor's next offset if the group's position differs (back to a snapshot's
+// offset; ahead for an actor that starts at a given offset, as a replay's does,
+// so history below it is not fetched again and again). The snapshot is the
 // truth; the group's committed offsets are written from the snapshots, as a
 // hint and for lag.
 import type { Consumer, Kafka } from '../src/kafka/client.js'
@@ -78,8 +80,9 @@ export class KafkaSource {
         const next = await this.open(topic, batch.partition)
         if (!this.positioned.has(id)) {
           this.positioned.add(id)
-          if (Number(batch.firstOffset()) > next) {
-            // the snapshot is older than where the group's offset points: go back to it
+          if (Number(batch.firstOffset()) !== next) {
+            // the snapshot is older than where the group's offset points: go back to it;
+            // or the actor starts further on (a replay's, at the end): skip ahead
             this.consumer!.seek({ topic: batch.topic, partition: batch.partition, offset: String(next) })
             return
           }
