@@ -11,6 +11,7 @@ import { serveCommand, SERVE_HELP } from './commands/serve.js'
 import { servicesCommand, SERVICES_HELP } from './commands/services.js'
 import { viewsCommand, VIEWS_HELP } from './commands/views.js'
 import { queryCommand, QUERY_HELP } from './commands/query.js'
+import { replayCommand, REPLAY_HELP } from './commands/replay.js'
 
 const HELP = `pulse — analytics for learning-platform events
 
@@ -26,6 +27,8 @@ commands:
   query       rows of one view from a running Pulse (pulse query <view>)
   generate    produce synthetic university events to a file, stdout, Kafka or the embedded log
   validate    check a record file against the event contract and summarise the reasons
+  replay      send a record file (or a range of the master dataset) to Kafka or the embedded log;
+              reports events/s, consumer lag and append → visible latency
   services    the local Kafka and S3 servers (pulse services up | down | status | reset)
   help        this text; \`pulse help <command>\` for a command's options
 
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   serve: { help: SERVE_HELP, run: (a) => serveCommand(a, loadConfig()) },
   views: { help: VIEWS_HELP, run: (a) => viewsCommand(a) },
   query: { help: QUERY_HELP, run: (a) => queryCommand(a, loadConfig()) },
+  replay: { help: REPLAY_HELP, run: (a) => replayCommand(a, loadConfig()) },
   services: { help: SERVICES_HELP, run: (a) => servicesCommand(a) },
 }
 
