@@ -129,7 +129,7 @@ export async function replayCommand(args: string[], config: PulseConfig): Promis
     if (positionals.length !== 1) throw pulseError('PULSE_ERR_CLI_USAGE', `pulse replay: expected one record file, or --from-master --from ISO --to ISO (got ${positionals.length} files)`)
     if (v.from !== undefined || to.end !== undefined) throw pulseError('PULSE_ERR_CLI_USAGE', `--${v.from !== undefined ? 'from' : 'to'}: an event-time range is for --from-master; a file is replayed whole`)
     const file = positionals[0]!
-    if (!existsSync(file) || !statSync(file).isFile()) throw pulseError('PULSE_ERR_CLI_USAGE', `pulse replay: no record file at ${JSON.stringify(file)}`)
+    if (!existsSync(file) || !statSync(file).isFile()) throw pulseError('PULSE_ERR_CLI_USAGE', `FILE: no record file at ${JSON.stringify(file)}`)
     source = readRecordBatches(file, batchSize)
     label = file
   }
