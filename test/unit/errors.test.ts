@@ -25,8 +25,8 @@ t.test('the error table is pinned', async (t) => {
     'PULSE_ERR_STORE_NOT_FOUND',
     'PULSE_ERR_UNAUTHORIZED',
     'PULSE_ERR_UNAVAILABLE',
-    'PULSE_ERR_UNREACHABLE',
     'PULSE_ERR_UNKNOWN_VIEW',
+    'PULSE_ERR_UNREACHABLE',
   ])
 })
 
