@@ -145,40 +145,49 @@ export async function runReplay(source: AsyncIterable<readonly ReplayRecord[]>, 
   const stopped = () => failure !== undefined || layer.failure !== undefined || o.signal?.aborted === true
 
   let batch: ReplayRecord[] = []
-  outer: for await (const chunk of source) {
-    for (let i = 0; i < chunk.length; i++) {
-      const r = chunk[i]!
-      read++
-      if (!target.accepts(r.topic)) {
-        skipped++
-        continue
-      }
-      if (pacer !== undefined) {
-        const due = pacer.due(eventTimeOf(r.value))
-        const ahead = due - performance.now()
-        if (ahead > 2) {
+  try {
+    outer: for await (const chunk of source) {
+      for (let i = 0; i < chunk.length; i++) {
+        const r = chunk[i]!
+        read++
+        if (!target.accepts(r.topic)) {
+          skipped++
+          continue
+        }
+        if (pacer !== undefined) {
+          const due = pacer.due(eventTimeOf(r.value))
+          const ahead = due - performance.now()
+          if (ahead > 2) {
+            await flush(batch)
+            batch = []
+            await pause(ahead, o.signal)
+            if (stopped()) break outer
+          }
+        }
+        batch.push(r)
+        bytes += Buffer.byteLength(r.key) + Buffer.byteLength(r.value)
+        if (batch.length >= o.batchSize) {
           await flush(batch)
           batch = []
-          await pause(ahead, o.signal)
           if (stopped()) break outer
         }
       }
-      batch.push(r)
-      bytes += Buffer.byteLength(r.key) + Buffer.byteLength(r.value)
-      if (batch.length >= o.batchSize) {
+      // paced: what is due now goes now, not when the batch fills
+      if (pacer !== undefined && batch.length > 0) {
         await flush(batch)
         batch = []
-        if (stopped()) break outer
       }
     }
-    // paced: what is due now goes now, not when the batch fills
-    if (pacer !== undefined && batch.length > 0) {
-      await flush(batch)
-      batch = []
-    }
+    if (!stopped()) await flush(batch)
+    while (inflight > 0) await new Promise<void>((r) => (wake = r))
+  } catch (err) {
+    // a bad line or a failed read: stop the loops before giving up
+    while (inflight > 0) await new Promise<void>((r) => (wake = r))
+    sampling.abort()
+    polling = false
+    await Promise.allSettled([sampler, poller])
+    throw err
   }
-  if (!stopped()) await flush(batch)
-  while (inflight > 0) await new Promise<void>((r) => (wake = r))
   const sendEnd = performance.now()
   progress.finish(`${sent.toLocaleString('en-US')} records sent in ${((sendEnd - started) / 1000).toFixed(1)}s${skipped > 0 ? `, ${skipped} skipped (topics outside the contract)` : ''}`)
 
