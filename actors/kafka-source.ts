@@ -1,7 +1,9 @@
 // Feeds the speed layer from Kafka: the consumer group `pulse-speed` over the
 // six topics. A partition's actor opens, restored from its snapshot, as soon as
-// the partition is assigned; on its first batch the consumer seeks back to the
-// snapshot's offset if the group's position is beyond it. The snapshot is the
+// the partition is assigned; on its first batch the consumer seeks to the
+// actor's next offset if the group's position differs (back to a snapshot's
+// offset; ahead for an actor that starts at a given offset, as a replay's does,
+// so history below it is not fetched again and again). The snapshot is the
 // truth; the group's committed offsets are written from the snapshots, as a
 // hint and for lag.
 import type { Consumer, Kafka } from '../src/kafka/client.js'
@@ -14,12 +16,17 @@ export interface KafkaSourceOptions {
   topicPrefix: string
   /** Write every actor's snapshot this often (ms); 0: only on stop. */
   snapshotEveryMs: number
+  /** Snapshot (and commit) on stop; a replay's throwaway speed layer skips it. */
+  snapshotOnStop: boolean
+  /** Where an actor without a snapshot starts, by `topic/partition` (logical topic); 0 when absent. */
+  startOffsets?: ReadonlyMap<string, number>
 }
 
 export const DEFAULT_KAFKA_SOURCE_OPTIONS: KafkaSourceOptions = {
   groupId: 'pulse-speed',
   topicPrefix: '',
   snapshotEveryMs: 30_000,
+  snapshotOnStop: true,
 }
 
 export class KafkaSource {
@@ -73,8 +80,9 @@ export class KafkaSource {
         const next = await this.open(topic, batch.partition)
         if (!this.positioned.has(id)) {
           this.positioned.add(id)
-          if (Number(batch.firstOffset()) > next) {
-            // the snapshot is older than where the group's offset points: go back to it
+          if (Number(batch.firstOffset()) !== next) {
+            // the snapshot is older than where the group's offset points: go back to it;
+            // or the actor starts further on (a replay's, at the end): skip ahead
             this.consumer!.seek({ topic: batch.topic, partition: batch.partition, offset: String(next) })
             return
           }
@@ -98,7 +106,7 @@ export class KafkaSource {
   private open(topic: string, partition: number): Promise<number> {
     const id = `${topic}/${partition}`
     let p = this.opening.get(id)
-    if (p === undefined) this.opening.set(id, (p = this.layer.open(topic, partition)))
+    if (p === undefined) this.opening.set(id, (p = this.layer.open(topic, partition, this.options.startOffsets?.get(id) ?? 0)))
     return p
   }
 
@@ -159,7 +167,7 @@ export class KafkaSource {
     }
   }
 
-  /** Stops consuming, applies what was handed over, snapshots, commits and leaves the group. */
+  /** Stops consuming, applies what was handed over, snapshots and commits (unless `snapshotOnStop` is off) and leaves the group. */
   async stop(): Promise<void> {
     clearInterval(this.timer)
     const consumer = this.consumer
@@ -167,7 +175,7 @@ export class KafkaSource {
     consumer.pause(physicalTopics(this.options.topicPrefix).map((topic) => ({ topic })))
     await this.layer.drain()
     // commits need a member of the group: snapshot before leaving it
-    await this.snapshot()
+    if (this.options.snapshotOnStop) await this.snapshot()
     await consumer.stop()
     await consumer.disconnect()
     this.consumer = undefined

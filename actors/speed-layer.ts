@@ -141,14 +141,18 @@ export class SpeedLayer {
     return this.owned.has(`${topic}/${partition}`)
   }
 
-  /** Creates the partition's actor (from its snapshot when restoring); returns the offset to consume from. */
-  async open(topic: string, partition: number): Promise<number> {
+  /**
+   * Creates the partition's actor (from its snapshot when restoring); returns the
+   * offset to consume from. An actor without a snapshot starts at `startOffset`
+   * (a replay that measures only what it sends starts at the partition's end).
+   */
+  async open(topic: string, partition: number, startOffset = 0): Promise<number> {
     const id = `${topic}/${partition}`
     const host = this.hostFor(topic, partition)
     const raw = this.options.restore ? await this.store.tryGet(snapshotKey(this.options.prefix, topic, partition)) : undefined
     const snapshot = raw === undefined ? null : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
     await this.drain()
-    const next = await host.run<number>({ op: 'open', topic, partition, snapshot })
+    const next = await host.run<number>({ op: 'open', topic, partition, snapshot, startOffset })
     this.owned.set(id, { topic, partition, host })
     // a restored actor keeps its own cutoff; a newer one published since applies now
     if (this.cutoff > -Infinity) await host.run({ op: 'cutoff', cutoff: this.cutoff })

@@ -12,7 +12,7 @@ import { serializePartial } from '../views/state/partial.js'
 import type { ViewPartial } from '../views/state/partial.js'
 
 export type Task =
-  | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null }
+  | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null; startOffset?: number }
   | { op: 'close'; topic: string; partition: number }
   | ({ op: 'apply' } & RecordBatch)
   | { op: 'snapshot' }
@@ -58,6 +58,7 @@ export default function handle(task: Task): unknown {
     case 'open': {
       const a = new PartitionActor(task.topic, task.partition, options)
       if (task.snapshot !== null) a.restore(task.snapshot)
+      else if (task.startOffset !== undefined) a.nextOffset = task.startOffset
       actors.set(idOf(task.topic, task.partition), a)
       return a.nextOffset
     }

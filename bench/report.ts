@@ -5,9 +5,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { formatTable } from '../src/table.js'
+import type { Row } from '../src/table.js'
 
-export type Cell = string | number | boolean | null | undefined
-export type Row = Record<string, Cell>
+export type { Cell, Row } from '../src/table.js'
+export { formatCell } from '../src/table.js'
 
 /** The repository root: the nearest folder above this module holding package.json. */
 function repoRoot(): string {
@@ -22,36 +24,9 @@ function repoRoot(): string {
 
 export const RESULTS_DIR = join(repoRoot(), 'bench', 'results')
 
-/** Numbers with thousands separators; small or fractional ones with up to 3 decimals. */
-export function formatCell(v: Cell): string {
-  if (v === null || v === undefined) return ''
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return String(v)
-    const abs = Math.abs(v)
-    const digits = abs >= 1000 || Number.isInteger(v) ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3
-    return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-  }
-  return String(v)
-}
-
 /** Prints `rows` as an aligned table under `title` (numbers right-aligned). */
 export function printTable(title: string, rows: readonly Row[]): void {
-  const columns: string[] = []
-  for (const row of rows) for (const k of Object.keys(row)) if (!columns.includes(k)) columns.push(k)
-  const numeric = columns.map((c) => rows.every((r) => r[c] === undefined || r[c] === null || typeof r[c] === 'number'))
-  const cells = rows.map((r) => columns.map((c) => formatCell(r[c])))
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)))
-  const line = (values: string[]) =>
-    values.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd()
-  const out = [
-    '',
-    title,
-    line(columns),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...cells.map(line),
-    '',
-  ]
-  process.stdout.write(out.join('\n') + '\n')
+  process.stdout.write(['', title, ...formatTable(rows), ''].join('\n') + '\n')
 }
 
 /** Machine facts every result file carries. */

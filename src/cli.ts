@@ -8,6 +8,10 @@ import { ingestCommand, INGEST_HELP } from './commands/ingest.js'
 import { speedCommand, SPEED_HELP } from './commands/speed.js'
 import { batchCommand, BATCH_HELP } from './commands/batch.js'
 import { serveCommand, SERVE_HELP } from './commands/serve.js'
+import { servicesCommand, SERVICES_HELP } from './commands/services.js'
+import { viewsCommand, VIEWS_HELP } from './commands/views.js'
+import { queryCommand, QUERY_HELP } from './commands/query.js'
+import { replayCommand, REPLAY_HELP } from './commands/replay.js'
 
 const HELP = `pulse — analytics for learning-platform events
 
@@ -19,8 +23,13 @@ commands:
   ingest      consume Kafka into the master dataset (Parquet) and the dead-letter store
   speed       run the speed layer from Kafka: every view live, snapshots in the store
   batch       recompute every view from the master dataset (pulse batch run | status)
+  views       list the views of the catalog: keys, windows, measures
+  query       rows of one view from a running Pulse (pulse query <view>)
   generate    produce synthetic university events to a file, stdout, Kafka or the embedded log
   validate    check a record file against the event contract and summarise the reasons
+  replay      send a record file (or a range of the master dataset) to Kafka or the embedded log;
+              reports events/s, consumer lag and append → visible latency
+  services    the local Kafka and S3 servers (pulse services up | down | status | reset)
   help        this text; \`pulse help <command>\` for a command's options
 
 configuration comes from PULSE_* environment variables: see docs/configuration.md`
@@ -33,6 +42,10 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   speed: { help: SPEED_HELP, run: (a) => speedCommand(a, loadConfig()) },
   batch: { help: BATCH_HELP, run: (a) => batchCommand(a, loadConfig()) },
   serve: { help: SERVE_HELP, run: (a) => serveCommand(a, loadConfig()) },
+  views: { help: VIEWS_HELP, run: (a) => viewsCommand(a) },
+  query: { help: QUERY_HELP, run: (a) => queryCommand(a, loadConfig()) },
+  replay: { help: REPLAY_HELP, run: (a) => replayCommand(a, loadConfig()) },
+  services: { help: SERVICES_HELP, run: (a) => servicesCommand(a) },
 }
 
 export async function main(argv: string[]): Promise<number> {

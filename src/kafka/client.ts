@@ -7,7 +7,7 @@ import { TOPICS } from '../events/contract.js'
 import { PulseError } from '../errors.js'
 import { retry } from '../retry.js'
 
-export type { Kafka, Producer, Consumer, EachBatchPayload } from 'kafkajs'
+export type { Kafka, Producer, Consumer, Admin, EachBatchPayload } from 'kafkajs'
 
 export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({

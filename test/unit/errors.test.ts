@@ -26,6 +26,7 @@ t.test('the error table is pinned', async (t) => {
     'PULSE_ERR_UNAUTHORIZED',
     'PULSE_ERR_UNAVAILABLE',
     'PULSE_ERR_UNKNOWN_VIEW',
+    'PULSE_ERR_UNREACHABLE',
   ])
 })
 
