@@ -59,6 +59,13 @@ export interface ReplaySummary {
   speedLayer: { workers: number; records: number; valid: number; invalid: number; duplicates: number; late: number; dropped: number }
 }
 
+/**
+ * Paced records due within this many ms go with the batch being built: batches
+ * of a few hundred records instead of one send per record gap, for at most this
+ * much error in the pace.
+ */
+const PACE_TICK_MS = 10
+
 /** Sleeps `ms`, or less when the signal aborts. */
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return sleep(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined)
@@ -157,7 +164,7 @@ export async function runReplay(source: AsyncIterable<readonly ReplayRecord[]>, 
         if (pacer !== undefined) {
           const due = pacer.due(eventTimeOf(r.value))
           const ahead = due - performance.now()
-          if (ahead > 2) {
+          if (ahead > PACE_TICK_MS) {
             await flush(batch)
             batch = []
             await pause(ahead, o.signal)

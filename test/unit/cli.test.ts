@@ -42,7 +42,7 @@ t.test('usage errors name the flag and exit 2', async (t) => {
 
 t.test('help lists the commands', async (t) => {
   const { stdout } = await pulse(['help'])
-  for (const c of ['start', 'serve', 'generate', 'validate']) t.match(stdout, new RegExp(`\\n  ${c} `))
+  for (const c of ['start', 'serve', 'generate', 'validate', 'views', 'query', 'replay', 'services']) t.match(stdout, new RegExp(`\\n  ${c} `))
   t.match((await pulse(['help', 'generate'])).stdout, /--duplicates F/)
 })
 
