@@ -107,12 +107,13 @@ export function compareView(def: ViewDef, batch: ViewPartial, speed: ViewPartial
   }
   const out: ViewDrift = { drift: 0, cells: 0, differing: 0, explained: 0 }
   let sum = 0
-  const visit = (g: Group, other: Group | undefined, batchSide: boolean) => {
+  // cellDifference is symmetric: which side a group came from does not matter
+  const visit = (g: Group, other: Group | undefined) => {
     if (!inside(g)) return
     for (let i = 0; i < ops.length; i++) {
       const mine = ops[i]!.result(g.states[i])
       const theirs = other === undefined ? empty[i]! : ops[i]!.result(other.states[i])
-      const d = batchSide ? cellDifference(mine, theirs) : cellDifference(theirs, mine)
+      const d = cellDifference(mine, theirs)
       out.cells++
       if (d === 0) continue
       if (droppedIn(g.window)) out.explained++
@@ -122,8 +123,8 @@ export function compareView(def: ViewDef, batch: ViewPartial, speed: ViewPartial
       }
     }
   }
-  for (const [id, g] of batch.groups) visit(g, speed.groups.get(id), true)
-  for (const [id, g] of speed.groups) if (!batch.groups.has(id)) visit(g, undefined, false)
+  for (const [id, g] of batch.groups) visit(g, speed.groups.get(id))
+  for (const [id, g] of speed.groups) if (!batch.groups.has(id)) visit(g, undefined)
   out.drift = out.cells === 0 ? 0 : sum / out.cells
   return out
 }
