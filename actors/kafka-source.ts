@@ -8,6 +8,7 @@
 // hint and for lag.
 import type { Consumer, Kafka } from '../src/kafka/client.js'
 import { physicalTopics } from '../src/kafka/client.js'
+import { advertisingAssigner } from '../src/cluster/assigner.js'
 import type { SpeedLayer } from './speed-layer.js'
 import type { RawRecord } from './record-batch.js'
 
@@ -20,6 +21,8 @@ export interface KafkaSourceOptions {
   snapshotOnStop: boolean
   /** Where an actor without a snapshot starts, by `topic/partition` (logical topic); 0 when absent. */
   startOffsets?: ReadonlyMap<string, number>
+  /** This node's HTTP address, advertised to the other members in the group metadata (src/cluster/). */
+  advertise?: string
 }
 
 export const DEFAULT_KAFKA_SOURCE_OPTIONS: KafkaSourceOptions = {
@@ -40,6 +43,9 @@ export class KafkaSource {
   private readonly positioned = new Set<string>()
   /** Records handed to the layer. */
   consumed = 0
+  /** This member's id in the group and whether it leads the group (since the last join). */
+  memberId: string | undefined
+  isLeader = false
 
   constructor(
     private readonly kafka: Kafka,
@@ -62,11 +68,14 @@ export class KafkaSource {
       sessionTimeout: 10_000,
       rebalanceTimeout: 20_000,
       heartbeatInterval: 1_000,
+      ...(this.options.advertise === undefined ? {} : { partitionAssigners: [advertisingAssigner(this.options.advertise)] }),
     })
     this.consumer = consumer
     await consumer.connect()
     await consumer.subscribe({ topics: physicalTopics(this.options.topicPrefix), fromBeginning: true })
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.memberId = payload.memberId
+      this.isLeader = payload.isLeader
       this.onAssignment(payload.memberAssignment as Record<string, number[]>).catch((err: Error) => (this.layer.failure ??= err))
     })
     await consumer.run({
@@ -179,5 +188,6 @@ export class KafkaSource {
     await consumer.stop()
     await consumer.disconnect()
     this.consumer = undefined
+    this.isLeader = false
   }
 }

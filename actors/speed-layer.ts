@@ -56,6 +56,7 @@ class Host {
   readonly pool: Piscina
   inflight = 0
   private tail: Promise<unknown> = Promise.resolve()
+  private fence: Promise<unknown> = Promise.resolve()
   private waiters: Array<() => void> = []
 
   constructor(options: SpeedOptions) {
@@ -78,6 +79,8 @@ class Host {
     this.inflight++
     const done = this.tail.then(() => this.pool.run(task, transfer === undefined ? undefined : { transferList: transfer }) as Promise<T>)
     this.tail = done.catch(() => undefined)
+    // reads skip the queue (below), but not a state change they must see
+    if (task.op === 'cutoff' || task.op === 'open' || task.op === 'close') this.fence = this.tail
     return done.finally(() => {
       this.inflight--
       const w = this.waiters.shift()
@@ -89,10 +92,12 @@ class Host {
    * A read (query, stats) goes straight to the pool instead of behind every
    * queued batch: the thread takes it as soon as the batch it is applying ends,
    * so a query waits for at most one batch, not a full mailbox. Reads change no
-   * state, so they need no place in the actors' order.
+   * state, so they need no place in the actors' order; only a cutoff move,
+   * an open or a close submitted before a read is waited for, so that a read
+   * sees the cutoff that was set when it was submitted.
    */
   read<T>(task: Task): Promise<T> {
-    return this.pool.run(task) as Promise<T>
+    return this.fence.then(() => this.pool.run(task) as Promise<T>)
   }
 
   async room(limit: number): Promise<void> {
@@ -220,9 +225,13 @@ export class SpeedLayer {
     return out
   }
 
-  /** The serialized partial of each worker (what crosses nodes). */
-  async queryBytes(name: string, filter: GroupFilter = {}): Promise<Uint8Array[]> {
-    const parts = await Promise.all(this.hosts.map((h) => h.read<Uint8Array | null>({ op: 'query', view: name, filter })))
+  /**
+   * The serialized partial of each worker (what crosses nodes); with
+   * `partitions` (`topic/partition` ids), only those actors contribute.
+   */
+  async queryBytes(name: string, filter: GroupFilter = {}, partitions?: readonly string[]): Promise<Uint8Array[]> {
+    const task: Task = partitions === undefined ? { op: 'query', view: name, filter } : { op: 'query', view: name, filter, partitions }
+    const parts = await Promise.all(this.hosts.map((h) => h.read<Uint8Array | null>(task)))
     return parts.filter((p): p is Uint8Array => p !== null)
   }
 

@@ -16,7 +16,7 @@ export type Task =
   | { op: 'close'; topic: string; partition: number }
   | ({ op: 'apply' } & RecordBatch)
   | { op: 'snapshot' }
-  | { op: 'query'; view: string; filter: GroupFilter }
+  | { op: 'query'; view: string; filter: GroupFilter; partitions?: readonly string[] }
   | { op: 'cutoff'; cutoff: number }
   | { op: 'stats' }
 
@@ -82,7 +82,11 @@ export default function handle(task: Task): unknown {
       const view = viewNamed(task.view)
       if (view === undefined) return null
       const into: ViewPartial = { view: view.name, groups: new Map() }
-      for (const a of actors.values()) if (a.topic === view.topic) a.query(view.name, task.filter, into)
+      // a cluster gather names the partitions each node answers for (the group's assignment)
+      const only = task.partitions === undefined ? undefined : new Set(task.partitions)
+      for (const a of actors.values()) {
+        if (a.topic === view.topic && (only === undefined || only.has(idOf(a.topic, a.partition)))) a.query(view.name, task.filter, into)
+      }
       return move(serializePartial(view, into))
     }
     case 'cutoff': {

@@ -4,6 +4,7 @@
 // embedded defaults: an in-process event log and a local directory store.
 import { resolve } from 'node:path'
 import { pulseError } from './errors.js'
+import { parseSchedule } from './batch/schedule.js'
 
 export interface KafkaSettings {
   brokers: string[]
@@ -31,7 +32,7 @@ export interface HttpSettings {
 }
 
 export interface BatchSettings {
-  /** Daily run time `HH:MM` (UTC), or `off`. */
+  /** Daily run time `HH:MM` (UTC), an interval `every 1h`, or `off`. */
   schedule: string
   /** Largest per-view drift from the speed layer a run may show and still be published (src/batch/reconcile.ts). */
   driftThreshold: number
@@ -43,6 +44,10 @@ export interface PulseConfig {
   /** undefined: local directory store at `dataDir` instead of S3. */
   s3: S3Settings | undefined
   dataDir: string
+  /** Key prefix of everything Pulse writes in the store (several deployments in one bucket); empty by default. */
+  storePrefix: string
+  /** This node's HTTP address as other cluster nodes reach it; default http://<PULSE_HTTP_HOST>:<port>/. */
+  advertiseUrl: string | undefined
   /** Partitions per topic of the embedded log (mirrors a Kafka topic's). */
   partitions: number
   logLevel: 'error' | 'warn' | 'info' | 'debug'
@@ -83,12 +88,22 @@ function fraction(env: Env, name: string, fallback: number): number {
   return n
 }
 
-function dailyTime(env: Env, name: string, fallback: string): string {
+function schedule(env: Env, name: string, fallback: string): string {
   const v = text(env, name, fallback)
-  const m = /^(\d{2}):(\d{2})$/.exec(v)
-  if (v !== 'off' && (m === null || Number(m[1]) > 23 || Number(m[2]) > 59)) {
-    throw pulseError('PULSE_ERR_CONFIG', `${name} must be HH:MM in UTC or "off", got ${JSON.stringify(v)}`)
-  }
+  parseSchedule(v)
+  return v
+}
+
+function url(env: Env, name: string): string | undefined {
+  const v = text(env, name, '')
+  if (v === '') return undefined
+  if (!/^https?:\/\/[^/\s]+\/?$/.test(v)) throw pulseError('PULSE_ERR_CONFIG', `${name} must be an http(s) URL of a host and port such as http://10.0.0.5:8080, got ${JSON.stringify(v)}`)
+  return v.endsWith('/') ? v : `${v}/`
+}
+
+function keyPrefix(env: Env, name: string): string {
+  const v = text(env, name, '')
+  if (v !== '' && !/^[A-Za-z0-9._\-/]+\/$/.test(v)) throw pulseError('PULSE_ERR_CONFIG', `${name} must be letters, digits, . _ - and /, ending with / (e.g. staging/), got ${JSON.stringify(v)}`)
   return v
 }
 
@@ -130,6 +145,8 @@ export function loadConfig(env: Env = process.env): PulseConfig {
             secretAccessKey: text(env, 'PULSE_S3_SECRET_KEY', 'pulse-secret'),
           },
     dataDir: resolve(text(env, 'PULSE_DATA_DIR', '.pulse')),
+    storePrefix: keyPrefix(env, 'PULSE_STORE_PREFIX'),
+    advertiseUrl: url(env, 'PULSE_ADVERTISE_URL'),
     partitions,
     logLevel: oneOf(env, 'PULSE_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
     http: {
@@ -138,7 +155,7 @@ export function loadConfig(env: Env = process.env): PulseConfig {
       adminToken: adminToken(env),
     },
     batch: {
-      schedule: dailyTime(env, 'PULSE_BATCH_SCHEDULE', '00:00'),
+      schedule: schedule(env, 'PULSE_BATCH_SCHEDULE', '00:00'),
       driftThreshold: fraction(env, 'PULSE_BATCH_DRIFT_THRESHOLD', 0.05),
     },
   }

@@ -27,7 +27,8 @@ import { HOUR, formatInstant } from '../events/time.js'
 export interface SpeedSide {
   /** The speed layer's cutoff: -Infinity before the first batch run. */
   readonly cutoff: number
-  stats(): Promise<ActorStats[]>
+  /** What the comparison needs of each partition's actor (a cluster gathers it from every node). */
+  stats(): Promise<Array<Pick<ActorStats, 'topic' | 'partition' | 'heldFrom' | 'droppedByHour'>>>
   query(view: string, filter: GroupFilter): Promise<ViewPartial>
 }
 

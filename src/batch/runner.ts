@@ -48,6 +48,8 @@ export interface BatchProgress {
 
 export interface BatchOptions {
   prefix: string
+  /** Kafka topic prefix: the master dataset's files are named after the physical topics. */
+  topicPrefix: string
   workers: number
   /** Exclusive hour boundary; default: the start of the newest hour in the master dataset. */
   cutoff?: number
@@ -66,6 +68,7 @@ export interface BatchOptions {
 
 export const DEFAULT_BATCH_OPTIONS: BatchOptions = {
   prefix: '',
+  topicPrefix: '',
   workers: Math.max(1, availableParallelism()),
   keepRuns: 3,
   prefetch: 4,
@@ -87,12 +90,14 @@ export interface BatchResult {
 const MASTER = /master_dataset\/topic=([^/]+)\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/p(\d+)-[^/]*\.parquet$/
 
 /** The master dataset's files, with topic, event-time hour and Kafka partition read from the key. */
-export async function listMasterFiles(store: ObjectStore, prefix = ''): Promise<MasterFile[]> {
+export async function listMasterFiles(store: ObjectStore, prefix = '', topicPrefix = ''): Promise<MasterFile[]> {
   const out: MasterFile[] = []
   for await (const o of store.list(`${prefix}master_dataset/`)) {
     const m = MASTER.exec(o.key)
-    if (m === null || !(TOPICS as readonly string[]).includes(m[1]!)) continue
-    out.push({ key: o.key, size: o.size, topic: m[1] as Topic, hour: Date.parse(`${m[2]}T${m[3]}:00:00Z`), partition: Number(m[4]) })
+    if (m === null || !m[1]!.startsWith(topicPrefix)) continue
+    const topic = m[1]!.slice(topicPrefix.length)
+    if (!(TOPICS as readonly string[]).includes(topic)) continue
+    out.push({ key: o.key, size: o.size, topic: topic as Topic, hour: Date.parse(`${m[2]}T${m[3]}:00:00Z`), partition: Number(m[4]) })
   }
   return out
 }
@@ -170,7 +175,7 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   const progress: BatchProgress = { phase: 'list', files: 0, filesTotal: 0, bytes: 0, rows: 0 }
   const report = () => o.onProgress?.({ ...progress })
   report()
-  const all = await listMasterFiles(store, o.prefix)
+  const all = await listMasterFiles(store, o.prefix, o.topicPrefix)
   if (all.length === 0) throw pulseError('PULSE_ERR_BATCH_INPUT', `${o.prefix}master_dataset/`, 'no files yet: ingest events first')
   const cutoff = o.cutoff ?? defaultCutoff(all)
   if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_BATCH_INPUT', 'cutoff', `${formatInstant(cutoff)} is not an hour boundary`)

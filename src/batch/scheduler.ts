@@ -1,25 +1,16 @@
-// When batch runs happen: on a daily UTC schedule (`HH:MM`, default 00:00) and on
-// demand (CLI, the serving layer's admin endpoint). One run at a time: asking
+// When batch runs happen: on a daily UTC schedule (`HH:MM`, default 00:00) or an
+// interval (`every 1h`), and on demand (CLI, the serving layer's admin endpoint). One run at a time: asking
 // while a run is going gives PULSE_ERR_BATCH_BUSY. A failed run leaves the last
 // good run published and is kept as `lastError` for whoever asks.
 import type { ObjectStore } from '../store/object-store.js'
 import { pulseError } from '../errors.js'
 import { runBatch } from './runner.js'
 import type { BatchOptions, BatchResult } from './runner.js'
+import { nextDaily } from './schedule.js'
+import type { Schedule } from './schedule.js'
 
-/** Parses `HH:MM` (UTC) into minutes after midnight. */
-export function parseDailyTime(text: string): number {
-  const m = /^(\d{2}):(\d{2})$/.exec(text.trim())
-  if (m === null || Number(m[1]) > 23 || Number(m[2]) > 59) throw pulseError('PULSE_ERR_CONFIG', `PULSE_BATCH_SCHEDULE must be HH:MM in UTC or "off", got ${JSON.stringify(text)}`)
-  return Number(m[1]) * 60 + Number(m[2])
-}
-
-/** The next instant after `now` at `minutes` past a UTC midnight. */
-export function nextDaily(now: number, minutes: number): number {
-  const day = Math.floor(now / 86_400_000) * 86_400_000
-  const today = day + minutes * 60_000
-  return today > now ? today : today + 86_400_000
-}
+export { nextDaily, parseDailyTime, parseSchedule } from './schedule.js'
+export type { Schedule } from './schedule.js'
 
 export class BatchScheduler {
   private running: Promise<BatchResult> | undefined
@@ -64,12 +55,22 @@ export class BatchScheduler {
 
   /** Runs every day at `minutes` past midnight UTC until `stop`. */
   startDaily(minutes: number): void {
+    this.start({ kind: 'daily', minutes })
+  }
+
+  /**
+   * Runs on `schedule` until `stop`. `leads` is asked at each scheduled time: in
+   * a cluster only the node leading the speed group runs (start.ts), the others
+   * skip that time.
+   */
+  start(schedule: Schedule, leads: () => boolean = () => true): void {
     const arm = () => {
-      this.nextRunAt = nextDaily(Date.now(), minutes)
+      const now = Date.now()
+      this.nextRunAt = schedule.kind === 'daily' ? nextDaily(now, schedule.minutes) : now + schedule.ms
       this.timer = setTimeout(() => {
-        if (this.running === undefined) this.run().catch(() => undefined)
+        if (this.running === undefined && leads()) this.run().catch(() => undefined)
         arm()
-      }, this.nextRunAt - Date.now())
+      }, this.nextRunAt - now)
       this.timer.unref()
     }
     arm()

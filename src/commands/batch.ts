@@ -20,7 +20,7 @@ usage: pulse batch run [options]
   --cutoff ISO     exclusive hour boundary (default: the start of the newest hour with data)
   --workers N      worker threads (default ${availableParallelism()})
   --keep N         runs kept in the store, the published one always (default ${DEFAULT_BATCH_OPTIONS.keepRuns})
-  --prefix P       store key prefix (default none)
+  --prefix P       store key prefix (default PULSE_STORE_PREFIX, else none)
   --quiet          no progress line
 
 Reads <store>/master_dataset/, writes <store>/_batch/runs/<run>/ and publishes
@@ -41,7 +41,7 @@ export async function batchCommand(args: string[], config: PulseConfig): Promise
     },
   })
   const store = openStore(config)
-  const prefix = v.prefix ?? ''
+  const prefix = v.prefix ?? config.storePrefix
   if (sub === 'status') {
     const run = await currentRun(store, prefix)
     console.log(run === null ? 'no batch run published yet' : JSON.stringify(run, null, 2))
@@ -55,6 +55,7 @@ export async function batchCommand(args: string[], config: PulseConfig): Promise
   let progress: Progress | undefined
   const scheduler = new BatchScheduler(store, {
     prefix,
+    topicPrefix: config.kafka?.topicPrefix ?? '',
     workers: intArg('workers', v.workers, availableParallelism(), 1),
     keepRuns: intArg('keep', v.keep, DEFAULT_BATCH_OPTIONS.keepRuns, 1),
     ...(cutoff === undefined ? {} : { cutoff }),

@@ -11,7 +11,7 @@ import { DEFAULT_KAFKA_SOURCE_OPTIONS, KafkaSource } from '../../actors/kafka-so
 import { durationArg, intArg } from '../cli-args.js'
 import { startServer } from '../serve/server.js'
 import { StoreBatchSource } from '../serve/batch-source.js'
-import { BatchScheduler, parseDailyTime } from '../batch/scheduler.js'
+import { BatchScheduler, parseSchedule } from '../batch/scheduler.js'
 import { speedReconciler } from '../batch/reconcile.js'
 import { speedSourceOf } from '../serve/sources.js'
 
@@ -23,9 +23,9 @@ export const SERVE_HELP = `pulse serve — the serving layer: query API, dashboa
   --group ID           speed-layer consumer group (default ${K.groupId})
   --workers N          worker threads hosting the partition actors (default ${DEFAULT_SPEED_OPTIONS.workers})
   --snapshot-every T   snapshot every actor this often (default ${K.snapshotEveryMs / 1000}s)
-  --prefix P           store key prefix of snapshots and batch runs (default none)
+  --prefix P           store key prefix of snapshots and batch runs (default PULSE_STORE_PREFIX, else none)
   --batch-poll T       how often the published batch run is checked (default 5s)
-  --batch-at HH:MM     daily batch run at this UTC time, or "off" (default PULSE_BATCH_SCHEDULE or 00:00);
+  --batch-at WHEN      scheduled batch runs: HH:MM (daily, UTC), "every 1h", or "off" (default PULSE_BATCH_SCHEDULE or 00:00);
                        each run is reconciled with the speed layer and not published when a view
                        drifts more than PULSE_BATCH_DRIFT_THRESHOLD (default 0.05)
 
@@ -51,7 +51,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   if (port > 65535) throw pulseError('PULSE_ERR_CLI_USAGE', `--port: expected a port from 0 to 65535, got ${port}`)
   if (config.kafka === undefined) throw pulseError('PULSE_ERR_CONFIG', 'pulse serve needs PULSE_KAFKA_BROKERS (`pulse start` serves the embedded pipeline)')
   const store = openStore(config)
-  const prefix = v.prefix ?? ''
+  const prefix = v.prefix ?? config.storePrefix
   const layer = new SpeedLayer(store, { workers: intArg('workers', v.workers, DEFAULT_SPEED_OPTIONS.workers, 1), prefix })
   const source = new KafkaSource(createKafka(config.kafka), layer, {
     groupId: v.group ?? K.groupId,
@@ -72,9 +72,9 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   // batch runs: daily, and on demand through POST /admin/batch
   // each run is compared with this node's speed layer before it may be published
   const reconcile = speedReconciler(layer, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
-  const scheduler = new BatchScheduler(store, { prefix, reconcile }, (line) => console.log(`pulse serve: ${line}`))
-  const batchAt = v['batch-at'] ?? config.batch.schedule
-  if (batchAt !== 'off') scheduler.startDaily(parseDailyTime(batchAt))
+  const scheduler = new BatchScheduler(store, { prefix, topicPrefix: config.kafka.topicPrefix, reconcile }, (line) => console.log(`pulse serve: ${line}`))
+  const schedule = parseSchedule(v['batch-at'] ?? config.batch.schedule)
+  if (schedule !== undefined) scheduler.start(schedule)
   const triggerBatch = () => scheduler.run()
   const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, () => source.lag()), batch, store, triggerBatch, lastRun: () => scheduler.lastResult?.manifest, logger: config.logLevel === 'debug' })
   console.log(`pulse serve: dashboard at ${server.url}, group ${source.options.groupId}, store ${store.location}`)

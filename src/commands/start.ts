@@ -6,6 +6,9 @@
 //     when the process died is gone).
 //   Kafka: the ingester and the speed layer as consumer groups of the six
 //     topics; batch and serving as in embedded mode. Nothing is generated.
+//     Nodes started with the same configuration form one cluster: the groups
+//     spread the partitions, a query to any node gathers every node's partials
+//     (src/cluster/), and only the speed group's leader runs scheduled batches.
 // SIGTERM/SIGINT stop gracefully: producing stops, consumers drain what was
 // appended, Parquet buffers are flushed, actors snapshot, offsets are committed,
 // exit 0; a stop that overruns --shutdown-timeout exits 1.
@@ -31,7 +34,15 @@ import { startServer } from '../serve/server.js'
 import type { RunningServer } from '../serve/server.js'
 import { StoreBatchSource } from '../serve/batch-source.js'
 import { speedSourceOf } from '../serve/sources.js'
-import { BatchScheduler, parseDailyTime } from '../batch/scheduler.js'
+import { BatchScheduler, parseSchedule } from '../batch/scheduler.js'
+import type { Schedule } from '../batch/scheduler.js'
+import { PulseError } from '../errors.js'
+import { ClusterMembership } from '../cluster/membership.js'
+import { ClusterSpeedSource } from '../cluster/gather.js'
+import { localPeer } from '../cluster/peer.js'
+import type { SpeedSource } from '../serve/sources.js'
+import type { GroupFilter } from '../../actors/live-view.js'
+import { hostname } from 'node:os'
 import { speedReconciler } from '../batch/reconcile.js'
 
 export const ROLES = ['ingest', 'speed', 'batch', 'serve'] as const
@@ -44,14 +55,18 @@ export const START_HELP = `pulse start — run Pulse on this node: every role in
   --seed N               generator seed (default: a new one per start; event ids derive from it)
   --for T                stop after T (e.g. 30s); default: until SIGINT/SIGTERM
   --port P               HTTP port of the API and dashboard (default PULSE_HTTP_PORT or 8080; 0 = any)
-  --batch-at HH:MM       daily batch run at this UTC time, or "off" (default PULSE_BATCH_SCHEDULE or 00:00)
+  --batch-at WHEN        scheduled batch runs: HH:MM (daily, UTC), "every 1h", or "off"
+                         (default PULSE_BATCH_SCHEDULE or 00:00); in a cluster only the leader of the
+                         speed group runs them
   --snapshot-every T     speed-layer snapshot interval (default 30s)
   --shutdown-timeout T   bound on a graceful stop (default 30s)
 
 Embedded mode (no PULSE_KAFKA_BROKERS): the generator feeds an in-process log; ingestion writes
 the master dataset to PULSE_DATA_DIR (or S3 with PULSE_S3_ENDPOINT). With Kafka: the groups
-pulse-ingest and pulse-speed consume the six topics; produce with \`pulse generate --to kafka\`
-or \`pulse replay\`. serve needs speed on the same node.
+pulse-ingest and pulse-speed (prefixed by PULSE_TOPIC_PREFIX) consume the six topics; produce with
+\`pulse generate --to kafka\` or \`pulse replay\`. serve needs speed on the same node.
+Cluster: start more nodes with the same configuration (each its own --port; PULSE_ADVERTISE_URL
+when other nodes reach it at another address); a query to any node answers for all of them.
 SIGTERM/SIGINT: stop consuming, flush Parquet, snapshot, commit offsets, exit 0.`
 
 export function parseRoles(text: string | undefined): Set<Role> {
@@ -93,8 +108,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   const port = intArg('port', v.port, config.http.port, 0)
   if (port > 65535) throw pulseError('PULSE_ERR_CLI_USAGE', `--port: expected a port from 0 to 65535, got ${port}`)
   const forMs = durationArg('for', v.for)
-  const batchAt = v['batch-at'] ?? config.batch.schedule
-  const daily = batchAt === 'off' ? undefined : parseDailyTime(batchAt)
+  const schedule = batchSchedule(v['batch-at'], config.batch.schedule)
   const snapshotEveryMs = durationArg('snapshot-every', v['snapshot-every']) ?? 30_000
   const shutdownMs = durationArg('shutdown-timeout', v['shutdown-timeout']) ?? 30_000
   // a new seed per start by default: event ids derive from it, and a restart must not repeat them
@@ -112,7 +126,8 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   }
 
   const store = openStore(config)
-  const layer = roles.has('speed') ? new SpeedLayer(store, { restore: true }) : undefined
+  const prefix = config.storePrefix
+  const layer = roles.has('speed') ? new SpeedLayer(store, { restore: true, prefix }) : undefined
   const running: Running[] = []
   let ingestCounters: IngestCounters | undefined
   let lag: () => Promise<number | null> = async () => null
@@ -121,6 +136,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
 
   // the published batch run: its cutoff applies to actors as they open
   const batch = new StoreBatchSource(store, {
+    prefix,
     beforeSwap: async (run) => void (await layer?.setCutoff(run.cutoff)),
     onError: (err) => console.error(`pulse: batch run not loaded: ${(err as Error).message}`),
   })
@@ -128,63 +144,102 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   const published = batch.current()
   if (published !== null) await layer?.setCutoff(published.cutoff)
 
-  if (config.kafka === undefined) {
-    const e = await startEmbedded(store, layer, roles, { partitions: config.partitions, rate, seed, snapshotEveryMs, signal: stop.signal })
-    running.push(...e.running)
-    ingestCounters = e.ingest
-    lag = e.lag
-  } else {
-    const kafka = createKafka(config.kafka)
-    // the six topics exist before the groups subscribe (created with PULSE_PARTITIONS when missing)
-    await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
-    if (roles.has('ingest')) {
-      const ingester = new Ingester(kafka, store, { topicPrefix: config.kafka.topicPrefix })
-      await ingester.start()
-      ingestCounters = ingester.counters
-      running.push({ stop: () => ingester.stop() })
-    }
-    if (layer !== undefined) {
-      const source = new KafkaSource(kafka, layer, { topicPrefix: config.kafka.topicPrefix, snapshotEveryMs })
-      await source.start()
-      lag = () => source.lag()
-      running.push({ stop: () => source.stop() })
-    }
-  }
+  const kafka = config.kafka === undefined ? undefined : createKafka(config.kafka)
+  const topicPrefix = config.kafka?.topicPrefix ?? ''
+  const speedGroup = `${topicPrefix}pulse-speed`
+  let speedSource: KafkaSource | undefined
+  // a Kafka node with the speed layer and the API is a cluster member: its answers gather every member's partials
+  const peer = kafka !== undefined && layer !== undefined && roles.has('serve') ? localPeer(layer, batch) : undefined
+  const gatherer =
+    peer === undefined || layer === undefined || kafka === undefined
+      ? undefined
+      : new ClusterSpeedSource(speedSourceOf(layer, () => lag()), peer, new ClusterMembership(kafka, speedGroup, topicPrefix), batch, () => speedSource?.memberId)
 
   let scheduler: BatchScheduler | undefined
   if (roles.has('batch')) {
-    const reconcile = layer === undefined ? undefined : speedReconciler(layer, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
-    scheduler = new BatchScheduler(store, reconcile === undefined ? {} : { reconcile }, (line) => console.log(`pulse: ${line}`))
-    if (daily !== undefined) scheduler.startDaily(daily)
+    // a cluster's batch run compares itself with every member's speed layer
+    const side = gatherer === undefined || layer === undefined ? layer : { get cutoff() { return layer.cutoff }, stats: () => gatherer.clusterStats(), query: (v: string, f: GroupFilter) => gatherer.query(v, f) }
+    const reconcile = side === undefined || layer === undefined ? undefined : speedReconciler(side, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
+    const options = { prefix, topicPrefix, ...(reconcile === undefined ? {} : { reconcile }) }
+    scheduler = new BatchScheduler(store, options, (line) => console.log(`pulse: ${line}`))
   }
+  const failures: Array<() => Error | undefined> = [() => layer?.failure]
   let server: RunningServer | undefined
-  if (roles.has('serve') && layer !== undefined) {
+  const serve = async (): Promise<RunningServer | undefined> => {
+    if (!roles.has('serve') || layer === undefined) return undefined
     const s = scheduler
+    const speed: SpeedSource = gatherer ?? speedSourceOf(layer, () => lag())
     server = await startServer(
       { ...config.http, port },
       {
-        speed: speedSourceOf(layer, lag),
+        speed,
         batch,
         store,
+        ...(peer === undefined ? {} : { peer }),
         ...(s === undefined ? {} : { triggerBatch: () => s.run(), lastRun: () => s.lastResult?.manifest }),
         logger: config.logLevel === 'debug',
       },
     )
     console.log(`pulse: dashboard at ${server.url} (API ${server.url}api/views, docs ${server.url}docs)`)
+    return server
+  }
+
+  if (config.kafka === undefined) {
+    const e = await startEmbedded(store, layer, roles, { partitions: config.partitions, rate, seed, snapshotEveryMs, prefix, signal: stop.signal })
+    running.push(...e.running)
+    ingestCounters = e.ingest
+    lag = e.lag
+    await serve()
+  } else if (config.kafka !== undefined && kafka !== undefined) {
+    const k = config.kafka
+    // the six topics exist before the groups subscribe (created with PULSE_PARTITIONS when missing)
+    await ensureTopics(kafka, k.partitions, physicalTopics(topicPrefix))
+    if (roles.has('ingest')) {
+      const ingester = new Ingester(kafka, store, { topicPrefix, prefix, groupId: `${topicPrefix}pulse-ingest` })
+      await ingester.start()
+      ingestCounters = ingester.counters
+      failures.push(() => ingester.failure)
+      running.push({ stop: () => ingester.stop() })
+    }
+    if (layer !== undefined) {
+      // the HTTP server starts first: the address it got is what the node advertises to the group
+      const server0 = await serve()
+      const source = new KafkaSource(kafka, layer, {
+        groupId: speedGroup,
+        topicPrefix,
+        snapshotEveryMs,
+        ...(server0 === undefined ? {} : { advertise: config.advertiseUrl ?? advertised(server0.url) }),
+      })
+      speedSource = source
+      await source.start()
+      lag = () => source.lag()
+      running.push({ stop: async () => void (await source.stop(), await gatherer?.close()) })
+    }
+  }
+
+  if (scheduler !== undefined && schedule !== undefined) {
+    // in a cluster exactly one node runs a scheduled batch: the one leading the speed group
+    const source = speedSource
+    scheduler.start(schedule, source === undefined ? () => true : () => source.isLeader)
   }
 
   const report = setInterval(() => void progress(layer, ingestCounters), 2000)
   const failure = await new Promise<Error | undefined>((resolve) => {
     stop.signal.addEventListener('abort', () => resolve(undefined), { once: true })
     const watch = setInterval(() => {
-      if (layer?.failure !== undefined) resolve(layer.failure)
+      for (const failed of failures) {
+        const err = failed()
+        if (err !== undefined) resolve(err)
+      }
     }, 1000)
     stop.signal.addEventListener('abort', () => clearInterval(watch), { once: true })
   })
   clearInterval(report)
   if (failure !== undefined) {
-    console.error(`pulse: an actor failed, stopping without a snapshot: ${failure.message}`)
+    console.error(`pulse: a role failed, stopping without a snapshot (the next start resumes from the last one): ${failure.message}`)
     await layer?.close()
+    await server?.close()
+    batch.close()
     cleanup()
     return 1
   }
@@ -218,6 +273,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
 
 interface EmbeddedOptions {
   partitions: number
+  prefix: string
   rate: number
   seed: number
   snapshotEveryMs: number
@@ -235,7 +291,7 @@ async function startEmbedded(
   const running: Running[] = []
   // offsets continue from the manifests and snapshots of an earlier start
   const base = new Map<string, number>()
-  const ingester = roles.has('ingest') ? new EmbeddedIngester(store) : undefined
+  const ingester = roles.has('ingest') ? new EmbeddedIngester(store, { prefix: o.prefix }) : undefined
   const ingestAt = (await ingester?.recover(log.topicNames, o.partitions)) ?? new Map<string, number>()
   for (const topic of log.topicNames) {
     for (let p = 0; p < o.partitions; p++) {
@@ -303,4 +359,20 @@ async function progress(layer: SpeedLayer | undefined, ingest: IngestCounters | 
   }
   if (ingest !== undefined) parts.push(`ingest valid ${ingest.valid} invalid ${ingest.invalid} files ${ingest.files}`)
   console.log(`pulse: ${parts.join(' | ')}`)
+}
+
+function batchSchedule(flag: string | undefined, configured: string): Schedule | undefined {
+  if (flag === undefined) return parseSchedule(configured)
+  try {
+    return parseSchedule(flag)
+  } catch (err) {
+    throw err instanceof PulseError ? pulseError('PULSE_ERR_CLI_USAGE', `--batch-at: expected HH:MM (UTC), "every <N>s|m|h" or "off", got ${JSON.stringify(flag)}`) : err
+  }
+}
+
+/** The server's URL as other nodes reach it: a wildcard bind advertises the host name. */
+function advertised(url: string): string {
+  const u = new URL(url)
+  if (u.hostname === '0.0.0.0' || u.hostname === '[::]') u.hostname = hostname()
+  return u.toString()
 }

@@ -14,6 +14,8 @@ import { ServeMetrics } from './metrics.js'
 import { viewRoutes } from './view-routes.js'
 import { adminRoutes } from './admin.js'
 import { dashboardRoutes } from './dashboard.js'
+import { clusterRoutes } from './cluster-routes.js'
+import type { Peer } from '../cluster/peer.js'
 import type { BatchSource, SpeedSource } from './sources.js'
 import type { RunManifest } from '../batch/runs.js'
 
@@ -26,6 +28,8 @@ export interface AppOptions {
   triggerBatch?: () => Promise<unknown>
   /** The last batch run this node made, published or not (its reconciliation drift is a metric). */
   lastRun?: () => RunManifest | undefined
+  /** This node's share of cluster queries (GET /cluster/partials/:name); absent on a single node. */
+  peer?: Peer
   /** fastify's logger (off by default: tests and benchmarks) */
   logger?: boolean
 }
@@ -97,6 +101,7 @@ export async function buildApp(o: AppOptions): Promise<PulseApp> {
   viewRoutes(app, { speed: o.speed, batch: o.batch, stats })
   adminRoutes(app, { token: o.adminToken, speed: o.speed, batch: o.batch, triggerBatch: o.triggerBatch, onBatchError: (err) => app.log.error(err) })
   dashboardRoutes(app)
+  if (o.peer !== undefined) clusterRoutes(app, o.peer)
   await app.ready()
   return { app, metrics }
 }

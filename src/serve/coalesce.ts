@@ -6,15 +6,15 @@
 // before the cutoff moved.
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ViewPartial } from '../../views/state/partial.js'
-import type { SpeedSource } from './sources.js'
+import type { Coverage, SpeedSource } from './sources.js'
 
 export class QueryCoalescer {
-  private readonly inflight = new Map<string, Promise<ViewPartial>>()
+  private readonly inflight = new Map<string, Promise<ViewPartial & { coverage?: Coverage }>>()
   joined = 0
 
   constructor(private readonly speed: SpeedSource) {}
 
-  query(view: string, filter: GroupFilter, runId: string | undefined): Promise<ViewPartial> {
+  query(view: string, filter: GroupFilter, runId: string | undefined): Promise<ViewPartial & { coverage?: Coverage }> {
     const key = JSON.stringify([runId ?? null, view, filter.keys ?? {}, filter.from ?? null, filter.to ?? null])
     const pending = this.inflight.get(key)
     if (pending !== undefined) {

@@ -4,7 +4,7 @@
 // by every request instead of asked for each.
 import type { ActorStats } from '../../actors/worker.js'
 import { formatInstant } from '../events/time.js'
-import type { BatchSource, SpeedSource } from './sources.js'
+import type { BatchSource, Coverage, SpeedSource } from './sources.js'
 
 export class StatsCache {
   private at = -Infinity
@@ -44,11 +44,13 @@ export interface Freshness {
     /** the speed layer's cutoff (t ≥ cutoff is its side); null before the first batch run */
     cutoff: string | null
   }
+  /** a cluster answer's coverage; the speed block above is this node's partitions */
+  cluster: Coverage | null
 }
 
 const iso = (t: number): string | null => (Number.isFinite(t) && t > 0 ? formatInstant(t) : null)
 
-export function freshness(batch: BatchSource, stats: ActorStats[], lag: number | null): Freshness {
+export function freshness(batch: BatchSource, stats: ActorStats[], lag: number | null, cluster: Coverage | null = null): Freshness {
   const run = batch.current()
   const marks = stats.map((s) => s.watermark).filter((w) => Number.isFinite(w) && w > 0)
   const cutoff = Math.max(-Infinity, ...stats.map((s) => s.cutoff))
@@ -61,5 +63,6 @@ export function freshness(batch: BatchSource, stats: ActorStats[], lag: number |
       lag,
       cutoff: iso(cutoff),
     },
+    cluster,
   }
 }

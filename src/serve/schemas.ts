@@ -79,6 +79,16 @@ export const freshnessSchema = {
         cutoff: instantOrNull,
       },
     },
+    cluster: {
+      type: ['object', 'null'],
+      description: 'a gathered answer: the nodes that answered, and the partitions missing from it (empty when complete); null on a single node',
+      required: ['nodes', 'missing', 'unreachable'],
+      properties: {
+        nodes: { type: 'integer' },
+        missing: { type: 'array', items: { type: 'string' } },
+        unreachable: { type: 'array', items: { type: 'string' } },
+      },
+    },
   },
 } as const
 
@@ -193,6 +203,62 @@ export const batchSchema = {
     401: errorRef,
     409: errorRef,
     503: errorRef,
+  },
+} as const
+
+export const partialsSchema = {
+  summary: 'This node\'s share of a cluster query (binary partial frames; used by other Pulse nodes)',
+  description:
+    'Answers with the serialized partials of the actors this node owns among `partitions`, taken at the batch cutoff `cutoff`. ' +
+    'A node at another cutoff answers 503 with `x-pulse-cutoff` (its own). Body: u32 count, then per part u32 length and bytes (little-endian).',
+  tags: ['cluster'],
+  params: { type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'view name' } } },
+  querystring: {
+    type: 'object',
+    required: ['filter', 'partitions', 'cutoff'],
+    properties: {
+      filter: { type: 'string', description: 'JSON {"keys":{column:value},"from":ms,"to":ms}' },
+      partitions: { type: 'string', description: 'topic/partition ids, comma-separated' },
+      cutoff: { type: 'string', description: 'the asking node\'s batch cutoff (epoch ms), or "none"' },
+    },
+  },
+  response: {
+    200: { description: 'partial frames', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+    400: errorRef,
+    404: errorRef,
+    503: errorRef,
+  },
+} as const
+
+export const clusterStatsSchema = {
+  summary: 'This node\'s actors\' reconciliation stats (used by the node running a batch run)',
+  tags: ['cluster'],
+  querystring: {
+    type: 'object',
+    required: ['partitions'],
+    properties: { partitions: { type: 'string', description: 'topic/partition ids, comma-separated' } },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['actors'],
+      properties: {
+        actors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['topic', 'partition', 'heldFrom', 'droppedByHour'],
+            properties: {
+              topic: { type: 'string' },
+              partition: { type: 'integer' },
+              heldFrom: { type: ['number', 'null'], description: 'oldest event-time hour held' },
+              droppedByHour: { type: 'array', items: { type: 'array', items: { type: 'number' } }, description: '[hour start, events dropped]' },
+            },
+          },
+        },
+      },
+    },
+    400: errorRef,
   },
 } as const
 

@@ -20,9 +20,22 @@ export interface BatchSource {
   close(): void
 }
 
+/** Which part of a cluster answered a gathered query. */
+export interface Coverage {
+  /** members that own partitions */
+  nodes: number
+  /** `topic/partition` ids no member answered for (a member died, or is restoring) */
+  missing: string[]
+  /** members that could not be asked, with why */
+  unreachable: string[]
+}
+
 export interface SpeedSource {
-  /** Submits the query synchronously (so it is ordered against setCutoff), resolves with the merged partial. */
-  query(view: string, filter: GroupFilter): Promise<ViewPartial>
+  /**
+   * Submits the query synchronously (so it is ordered against setCutoff), resolves
+   * with the merged partial; a cluster gather adds its coverage.
+   */
+  query(view: string, filter: GroupFilter): Promise<ViewPartial & { coverage?: Coverage }>
   stats(): Promise<ActorStats[]>
   /** Drops everything before `cutoff`; tasks submitted after this call see it. */
   setCutoff(cutoff: number): Promise<unknown>

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { CATALOG, viewNamed } from '../../views/catalog/index.js'
 import type { ViewDef } from '../../views/dsl.js'
 import { columnsOf } from '../../views/semantics.js'
-import { pulseError } from '../errors.js'
+import { PulseError, pulseError } from '../errors.js'
 import { answer, filterOf } from './answer.js'
 import { freshness } from './freshness.js'
 import type { StatsCache } from './freshness.js'
@@ -35,11 +35,19 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
     const view = viewNamed(req.params.name)
     if (view === undefined) throw pulseError('PULSE_ERR_UNKNOWN_VIEW', JSON.stringify(req.params.name))
     const q = parseViewQuery(view, req.query)
-    // batch side read and speed tasks submitted in one tick: ordered against a cutoff move (batch-source.ts)
-    const batch = o.batch.partial(view.name)
-    const speedPartial = speedQueries.query(view.name, filterOf(q), o.batch.current()?.runId)
-    const [speed, s] = await Promise.all([speedPartial, o.stats.get()])
-    const a = answer(view, batch, speed, q)
-    return { view: view.name, rows: a.rows, total: a.total, truncated: a.total > a.rows.length, estimates: a.estimates, freshness: freshness(o.batch, s.stats, s.lag) }
+    for (let attempt = 1; ; attempt++) {
+      // batch side read and speed tasks submitted in one tick: ordered against a cutoff move (batch-source.ts)
+      const batch = o.batch.partial(view.name)
+      const speedPartial = speedQueries.query(view.name, filterOf(q), o.batch.current()?.runId)
+      try {
+        const [speed, s] = await Promise.all([speedPartial, o.stats.get()])
+        const a = answer(view, batch, speed, q)
+        const fresh = freshness(o.batch, s.stats, s.lag, speed.coverage ?? null)
+        return { view: view.name, rows: a.rows, total: a.total, truncated: a.total > a.rows.length, estimates: a.estimates, freshness: fresh }
+      } catch (err) {
+        // a cluster node was at another cutoff: the newer run is loaded by now, ask again with it
+        if (!(err instanceof PulseError && err.code === 'PULSE_ERR_CUTOFF_MOVED') || attempt >= 4) throw err
+      }
+    }
   })
 }

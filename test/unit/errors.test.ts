@@ -12,6 +12,7 @@ t.test('the error table is pinned', async (t) => {
     'PULSE_ERR_BUSY',
     'PULSE_ERR_CLI_USAGE',
     'PULSE_ERR_CONFIG',
+    'PULSE_ERR_CUTOFF_MOVED',
     'PULSE_ERR_FILE_FORMAT',
     'PULSE_ERR_INTERNAL',
     'PULSE_ERR_INVALID_EVENT',
