@@ -108,7 +108,10 @@ export class KafkaSource {
         await heartbeat()
       },
     })
-    if (this.options.snapshotEveryMs > 0) this.timer = setInterval(() => void this.snapshot(), this.options.snapshotEveryMs)
+    if (this.options.snapshotEveryMs > 0) {
+      // a failed periodic snapshot is retried at the next tick; the previous one stays the truth
+      this.timer = setInterval(() => void this.snapshot().catch((err: Error) => console.error(`pulse: snapshot failed: ${err.message}`)), this.options.snapshotEveryMs)
+    }
   }
 
   /** Opens a partition's actor once per assignment. */

@@ -197,7 +197,8 @@ export class Ingester {
     const done = this.workers!
       .run<EncodedFlush>({ op: 'flush', id })
       .then((encoded) => w.write(range, encoded))
-      .then((next) => consumer.commitOffsets([{ topic: w.physicalTopic, partition: w.partition, offset: String(next) }]))
+      // the manifest is the truth (a new owner seeks to it); a commit refused in a rebalance is only a missed hint
+      .then((next) => consumer.commitOffsets([{ topic: w.physicalTopic, partition: w.partition, offset: String(next) }]).catch(() => undefined))
     this.writing.set(id, done.catch((err) => this.fail(err)))
   }
 

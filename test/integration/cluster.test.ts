@@ -1,0 +1,188 @@
+// A three-node cluster on one machine: three `pulse start` processes (every
+// role, each on its own HTTP port) against the local Kafka and S3. Generated
+// events flow through Kafka; one node is killed with SIGKILL mid-stream and
+// restarted later. At the end every view, asked through each node, equals the
+// reference evaluator over the events sent: the answer gathers the partials of
+// all three nodes and merges the batch run that only the group's leader ran.
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { requireServices } from '../helpers/services.js'
+import { sameRows } from '../helpers/rows.js'
+import { records, validEvents } from '../helpers/stream.js'
+import { LOCAL_SERVICES } from '../../src/config.js'
+import { createKafka, physicalTopics } from '../../src/kafka/client.js'
+import { KafkaSink } from '../../src/generator/sinks.js'
+import { S3Store } from '../../src/store/s3-store.js'
+import { manifestKey } from '../../src/ingest/layout.js'
+import { CATALOG } from '../../views/catalog/index.js'
+import { evaluate } from '../../views/evaluate.js'
+import type { Row } from '../../views/evaluate.js'
+
+const run = `cluster${Date.now().toString(36)}`
+const topicPrefix = `${run}.`
+const PORTS = [18181, 18182, 18183]
+const BATCH_EVERY_S = 20
+const env = {
+  ...process.env,
+  PULSE_KAFKA_BROKERS: LOCAL_SERVICES.kafka.brokers.join(','),
+  PULSE_S3_ENDPOINT: LOCAL_SERVICES.s3.endpoint,
+  PULSE_TOPIC_PREFIX: topicPrefix,
+  PULSE_STORE_PREFIX: `test-runs/${run}/`,
+  PULSE_PARTITIONS: '4',
+  PULSE_HTTP_HOST: '127.0.0.1',
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+interface Node {
+  port: number
+  child: ChildProcess
+  log: string
+  exited: Promise<number | null>
+}
+
+function startNode(port: number): Promise<Node> {
+  const child = spawn(process.execPath, ['bin/pulse.js', 'start', '--port', String(port), '--batch-at', `every ${BATCH_EVERY_S}s`, '--snapshot-every', '3s'], { env })
+  const node: Node = { port, child, log: '', exited: new Promise((r) => child.once('exit', (code) => r(code))) }
+  child.stdout!.on('data', (b: Buffer) => (node.log += b.toString()))
+  child.stderr!.on('data', (b: Buffer) => (node.log += b.toString()))
+  return new Promise((resolve, reject) => {
+    const wait = setInterval(() => {
+      if (node.log.includes('dashboard at')) {
+        clearInterval(wait)
+        resolve(node)
+      }
+    }, 100)
+    void node.exited.then((code) => {
+      clearInterval(wait)
+      reject(new Error(`node on ${port} exited (${code}) while starting: ${node.log.slice(-800)}`))
+    })
+  })
+}
+
+interface Answer {
+  rows: Array<Row & { source: string; exact: unknown }>
+  total: number
+  freshness: {
+    batch: { runId: string; publishedAt: string; durationMs: number } | null
+    speed: { lag: number | null }
+    cluster: { nodes: number; missing: string[]; unreachable: string[] } | null
+  }
+}
+
+async function ask(port: number, view: string): Promise<Answer> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/views/${view}?limit=10000`).catch((err: Error) => {
+    throw new Error(`:${port} ${view}: ${err.message}`)
+  })
+  if (res.status !== 200) throw new Error(`${port} ${view}: HTTP ${res.status} ${await res.text()}`)
+  return (await res.json()) as Answer
+}
+
+/** Polls until `check` holds (or fails the wait with the last state). */
+async function until(what: string, check: () => Promise<boolean | string>, ms: number): Promise<void> {
+  const end = Date.now() + ms
+  let last: boolean | string = false
+  while (Date.now() < end) {
+    last = await check().catch((err: Error) => err.message)
+    if (last === true) return
+    await sleep(500)
+  }
+  throw new Error(`timed out waiting for ${what}: ${String(last)}`)
+}
+
+t.before(requireServices)
+
+t.test('three nodes, one killed and restarted: every view through every node equals the reference', async (t) => {
+  const input = records(8080, 20_000)
+  const events = validEvents(input)
+  const kafka = createKafka({ ...LOCAL_SERVICES.kafka, clientId: 'pulse-test' })
+  const store = new S3Store(LOCAL_SERVICES.s3)
+  const sink = await new KafkaSink(kafka, 4, topicPrefix).open()
+  const nodes = await Promise.all(PORTS.map(startNode))
+  const all: Node[] = [...nodes]
+  t.teardown(() => {
+    for (const n of nodes) n.child.kill('SIGKILL')
+    // what the nodes said, for a failed run
+    if (!t.passing()) for (const n of all) console.error(`--- node :${n.port}\n${n.log.slice(-3000)}`)
+  })
+  const begun = Date.now()
+
+  // the first half flows while all three run
+  const half = input.length / 2
+  for (let i = 0; i < half; i += 1000) await sink.write(input.slice(i, i + 1000))
+  await until('the first half applied across the cluster', async () => {
+    const a = await ask(PORTS[0]!, 'auth_daily_active_users')
+    return (a.freshness.cluster?.nodes === 3 && a.freshness.speed.lag === 0) || JSON.stringify(a.freshness)
+  }, 60_000)
+
+  // SIGKILL one node, send the rest, restart it
+  const victim = nodes[2]!
+  victim.child.kill('SIGKILL')
+  t.equal(await victim.exited, null, 'the third node is killed')
+  const during = await ask(PORTS[0]!, 'auth_daily_active_users')
+  t.ok(during.freshness.cluster !== null, 'an answer while a member is dead still comes, with its coverage')
+  for (let i = half; i < input.length; i += 1000) await sink.write(input.slice(i, i + 1000))
+  await sink.close()
+  await sleep(3000)
+  nodes[2] = await startNode(PORTS[2]!)
+  all.push(nodes[2])
+
+  // every record applied by the speed group, and ingested (the ingest group committed the topics' ends)
+  await until('the speed layers and ingestion to catch up', async () => {
+    for (const port of PORTS) {
+      const a = await ask(port, 'auth_daily_active_users')
+      if (a.freshness.speed.lag !== 0 || a.freshness.cluster?.missing.length !== 0 || a.freshness.cluster.nodes !== 3) return `${port}: ${JSON.stringify(a.freshness)}`
+    }
+    // ingestion's truth is each partition's manifest (the group's commits are only hints)
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      for (const topic of physicalTopics(topicPrefix)) {
+        for (const e of await admin.fetchTopicOffsets(topic)) {
+          const raw = await store.tryGet(manifestKey(env.PULSE_STORE_PREFIX, topic, e.partition))
+          const next = raw === undefined ? 0 : (JSON.parse(raw.toString()) as { nextOffset: number }).nextOffset
+          if (next < Number(e.high)) return `ingestion of ${topic}/${e.partition} at ${next} of ${e.high}`
+        }
+      }
+    } finally {
+      await admin.disconnect()
+    }
+    return true
+  }, 120_000)
+  const ingested = Date.now()
+
+  // a scheduled run that began after ingestion finished: it holds every hour before its cutoff
+  await until('a scheduled batch run over the whole master dataset', async () => {
+    const a = await ask(PORTS[1]!, 'auth_daily_active_users')
+    const b = a.freshness.batch
+    return (b !== null && Date.parse(b.publishedAt) - b.durationMs > ingested) || JSON.stringify(b)
+  }, 4 * BATCH_EVERY_S * 1000)
+
+  let rows = 0
+  for (const port of PORTS) {
+    const sources = { batch: 0, speed: 0, both: 0 } as Record<string, number>
+    for (const view of CATALOG) {
+      const a = await ask(port, view.name)
+      t.same(a.freshness.cluster?.missing, [], `${port} ${view.name}: every partition answered`)
+      const got = a.rows.map(({ source, exact, ...row }) => {
+        sources[source]!++
+        void exact
+        return row as Row
+      })
+      rows += got.length
+      sameRows(t, view, got, evaluate(view, events), `node :${port} ${view.name}`)
+    }
+    t.ok(sources.batch! > 0 && sources.speed! > 0, `node :${port}: rows from the batch run and from the speed layer (${JSON.stringify(sources)})`)
+  }
+  t.ok(rows > 10_000, `${rows} rows compared`)
+
+  // only the speed group's leader runs scheduled batches: at most one run per interval, not one per node
+  const elapsed = (Date.now() - begun) / 1000
+  const runs = all.map((n) => (n.log.match(/batch run \S+ (published|not published)/g) ?? []).length)
+  const total = runs.reduce((a, b) => a + b, 0)
+  t.ok(total >= 1 && total <= Math.floor(elapsed / BATCH_EVERY_S) + 2, `${total} scheduled runs in ${Math.round(elapsed)} s at one per ${BATCH_EVERY_S} s (per process: ${runs.join(', ')})`)
+
+  for (const n of nodes) n.child.kill('SIGTERM')
+  const codes = await Promise.all(nodes.map((n) => n.exited))
+  t.same(codes, [0, 0, 0], 'every node stops cleanly on SIGTERM')
+})
