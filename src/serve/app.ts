@@ -26,6 +26,8 @@ export interface AppOptions {
   triggerBatch?: () => Promise<unknown>
   /** The last batch run this node made, published or not (its reconciliation drift is a metric). */
   lastRun?: () => RunManifest | undefined
+  /** How long identical view queries reuse a speed read (ms; default 250, 0: only queries in flight share one). */
+  speedReuseMs?: number
   /** fastify's logger (off by default: tests and benchmarks) */
   logger?: boolean
 }
@@ -94,7 +96,7 @@ export async function buildApp(o: AppOptions): Promise<PulseApp> {
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text)
   })
 
-  viewRoutes(app, { speed: o.speed, batch: o.batch, stats })
+  viewRoutes(app, { speed: o.speed, batch: o.batch, stats, speedReuseMs: o.speedReuseMs })
   adminRoutes(app, { token: o.adminToken, speed: o.speed, batch: o.batch, triggerBatch: o.triggerBatch, onBatchError: (err) => app.log.error(err) })
   dashboardRoutes(app)
   await app.ready()

@@ -12,6 +12,7 @@ import { finalize, mergePartials, partialOf } from '../../../views/state/partial
 import type { ViewPartial } from '../../../views/state/partial.js'
 import type { Row } from '../../../views/evaluate.js'
 import { answer, selectGroups, filterOf } from '../../../src/serve/answer.js'
+import { memoAnswer } from '../../../src/serve/answer-memo.js'
 import type { ViewQuery } from '../../../src/serve/view-query.js'
 import type { Hll } from '../../../views/state/hll.js'
 import { records, validEvents } from '../../helpers/stream.js'
@@ -102,4 +103,19 @@ t.test('rows carry their sides and exactness', async (t) => {
     t.same(Object.keys(r.exact).sort(), ['active_users', 'sessions'])
   }
   t.ok(a.rows.some((r) => r.source === 'both'))
+})
+
+t.test('memoAnswer: one answer per (batch partial, speed partial, query)', async (t) => {
+  const view = CATALOG.find((v) => v.name === 'video_realtime_popular_videos')!
+  const mine = events.filter((e) => e.topic === view.topic)
+  const batch = partialOf(view, mine.filter((e) => e.time < mid))
+  const speed = partialOf(view, mine.filter((e) => e.time >= mid))
+  const q: ViewQuery = { keys: {}, limit: 100, top: 3, order: { column: 'plays', desc: true } }
+  const a = memoAnswer(view, batch, speed, q)
+  t.same(a, answer(view, batch, speed, q))
+  t.equal(memoAnswer(view, batch, speed, { ...q }), a, 'an equal query on the same partials: the same answer')
+  t.not(memoAnswer(view, batch, speed, { ...q, top: 2 }), a, 'another query')
+  t.not(memoAnswer(view, undefined, speed, q), a, 'another batch partial')
+  const fresh = partialOf(view, mine.filter((e) => e.time >= mid))
+  t.not(memoAnswer(view, batch, fresh, q), a, 'another speed read')
 })
