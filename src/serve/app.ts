@@ -96,7 +96,8 @@ export async function buildApp(o: AppOptions): Promise<PulseApp> {
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text)
   })
 
-  viewRoutes(app, { speed: o.speed, batch: o.batch, stats, speedReuseMs: o.speedReuseMs })
+  const views = viewRoutes(app, { speed: o.speed, batch: o.batch, stats, speedReuseMs: o.speedReuseMs })
+  metrics.watchSpeedReads(views.speedReads)
   adminRoutes(app, { token: o.adminToken, speed: o.speed, batch: o.batch, triggerBatch: o.triggerBatch, onBatchError: (err) => app.log.error(err) })
   dashboardRoutes(app)
   await app.ready()

@@ -44,6 +44,8 @@ export class QueryCoalescer {
   private readonly refreshAfterMs: number
   private readonly maxEntries: number
   private readonly now: () => number
+  /** speed queries sent to the workers */
+  reads = 0
   /** requests that joined a query in flight */
   joined = 0
   /** requests answered from a finished query */
@@ -89,6 +91,7 @@ export class QueryCoalescer {
   }
 
   private start(key: string, e: Entry, view: string, filter: GroupFilter, at: number): Promise<SpeedRead> {
+    this.reads++
     const read = this.speed.query(view, filter).then(
       (partial) => {
         const r: SpeedRead = { partial, at }

@@ -27,7 +27,7 @@ export function viewInfo(v: ViewDef) {
   }
 }
 
-export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch: BatchSource; stats: StatsCache; speedReuseMs?: number }): void {
+export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch: BatchSource; stats: StatsCache; speedReuseMs?: number }): { speedReads: QueryCoalescer } {
   const list = { views: CATALOG.map(viewInfo) }
   const speedQueries = new QueryCoalescer(o.speed, { maxAgeMs: o.speedReuseMs })
   app.get('/api/views', { schema: listViewsSchema }, async () => list)
@@ -44,4 +44,5 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
     const ageMs = Math.max(0, Math.round(performance.now() - speed.at))
     return { view: view.name, rows: a.rows, total: a.total, truncated: a.total > a.rows.length, estimates: a.estimates, freshness: freshness(o.batch, s.stats, s.lag, ageMs) }
   })
+  return { speedReads: speedQueries }
 }

@@ -163,6 +163,7 @@ t.test('health, readiness, metrics, OpenAPI', async (t) => {
     'pulse_batch_run_rows{view="auth_daily_active_users"}',
     'pulse_batch_cutoff_seconds ',
     'pulse_http_request_duration_seconds_bucket{',
+    'pulse_serve_speed_reads_total{outcome="reused"}',
   ]) t.ok(metrics.body.includes(name), name)
   const doc = (await get('/docs/json')).body
   t.equal(doc.openapi.slice(0, 2), '3.')
