@@ -293,25 +293,53 @@ export class LiveView {
     return removed
   }
 
-  /** The view's partial over every bucket, restricted to the groups `filter` selects. */
+  /**
+   * The view's partial over every bucket, restricted to the groups `filter`
+   * selects. Groups are found through the window and key maps: a key filter
+   * descends one branch per filtered column, a time range skips whole windows
+   * (or hours), so a point query costs what it selects, not every group.
+   */
   partial(filter: GroupFilter = {}, into?: ViewPartial): ViewPartial {
     const out = into ?? { view: this.def.name, groups: new Map() }
     const keyNames = Object.keys(this.def.key)
-    const wanted = Object.entries(filter.keys ?? {}).map(([name, v]) => [keyNames.indexOf(name), v] as const)
+    const keys = filter.keys ?? {}
+    // a filter on a column the view does not have selects nothing
+    if (Object.keys(keys).some((k) => !keyNames.includes(k))) return out
+    const wanted = keyNames.map((k) => keys[k])
     const from = filter.from ?? -Infinity
     const to = filter.to ?? Infinity
-    const size = this.def.window?.size
+    const w = this.def.window
+    const take = (g: LiveGroup): void => {
+      const id = groupId(g.window, g.key)
+      const mine = out.groups.get(id)
+      const { ops } = this
+      if (mine === undefined) out.groups.set(id, { window: g.window, key: g.key, states: g.states.map((s, i) => ops[i]!.merge(ops[i]!.init(), s)) })
+      else mine.states = mine.states.map((s: unknown, i: number) => ops[i]!.merge(s, g.states[i]))
+    }
+    const visit = (level: Level, depth: number): void => {
+      if (wanted.length === 0) {
+        const g = level.get(NO_KEY) as LiveGroup | undefined
+        if (g !== undefined) take(g)
+        return
+      }
+      const leaf = depth === wanted.length - 1
+      const v = wanted[depth]
+      if (v !== undefined) {
+        const next = level.get(v)
+        if (next !== undefined) leaf ? take(next as LiveGroup) : visit(next as Level, depth + 1)
+        return
+      }
+      for (const next of level.values()) leaf ? take(next as LiveGroup) : visit(next as Level, depth + 1)
+    }
     for (const [hour, b] of this.buckets) {
-      // non-windowed views select by the events' hour
-      if (size === undefined && (hour + HOUR <= from || hour >= to)) continue
-      for (const g of b.list) {
-        if (size !== undefined && (g.window! + size <= from || g.window! >= to)) continue
-        if (wanted.some(([i, v]) => g.key[i] !== v)) continue
-        const id = groupId(g.window, g.key)
-        const mine = out.groups.get(id)
-        const { ops } = this
-        if (mine === undefined) out.groups.set(id, { window: g.window, key: g.key, states: g.states.map((s, i) => ops[i]!.merge(ops[i]!.init(), s)) })
-        else mine.states = mine.states.map((s: unknown, i: number) => ops[i]!.merge(s, g.states[i]))
+      if (w === undefined) {
+        // non-windowed views select by the events' hour
+        if (hour + HOUR > from && hour < to) visit(b.plain, 0)
+        continue
+      }
+      for (const [slot, level] of b.windows) {
+        const start = hour + slot * w.slide
+        if (start + w.size > from && start < to) visit(level, 0)
       }
     }
     return out

@@ -13,7 +13,7 @@ import { Piscina } from 'piscina'
 import type { ObjectStore } from '../src/store/object-store.js'
 import { TOPICS } from '../src/events/contract.js'
 import { viewNamed } from '../views/catalog/index.js'
-import { deserializePartial, mergePartials } from '../views/state/partial.js'
+import { deserializePartial, mergeInto } from '../views/state/partial.js'
 import type { ViewPartial } from '../views/state/partial.js'
 import { pulseError } from '../src/errors.js'
 import { DEFAULT_ACTOR_OPTIONS } from './partition-actor.js'
@@ -220,8 +220,9 @@ export class SpeedLayer {
     const view = viewNamed(name)
     if (view === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown view ${name}`)
     const parts = await this.queryBytes(name, filter)
-    let out: ViewPartial = { view: name, groups: new Map() }
-    for (const bytes of parts) out = mergePartials(view, out, deserializePartial(view, bytes))
+    const out: ViewPartial = { view: name, groups: new Map() }
+    // each deserialized part is ours: merged in place, not copied
+    for (const bytes of parts) mergeInto(view, out, deserializePartial(view, bytes))
     return out
   }
 

@@ -1,11 +1,14 @@
 // Query latency under ingestion: the embedded generator feeds the speed layer
 // at a target event rate while autocannon sends a fixed request rate at one
-// query shape at a time. Prints p50/p99 per shape and writes
+// query shape at a time. Prints p50/p99 per shape, the main thread's event-loop
+// delay meanwhile (the generator, the source and autocannon share that thread
+// with the server: a stall there delays every request in flight), and writes
 // bench/results/serve.json.
 //   node dist/bench/serve.js [events/s] [requests/s] [seconds]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { EventGenerator, DEFAULT_GENERATOR_OPTIONS, intensityForRate } from '../src/generator/generator.js'
 import { LogSink } from '../src/generator/sinks.js'
@@ -47,7 +50,10 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   for (const shape of shapes) {
     const before = await applied()
     const t0 = performance.now()
+    const loop = monitorEventLoopDelay({ resolution: 2 })
+    loop.enable()
     const result = await autocannon({ url: server.url + shape.path, connections: 50, overallRate: requestRate, duration: seconds })
+    loop.disable()
     const ingested = ((await applied()) - before) / ((performance.now() - t0) / 1000)
     rows.push({
       query: shape.name,
@@ -58,6 +64,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
       'p99 ms': result.latency.p99,
       'max ms': result.latency.max,
       errors: result.errors + result.non2xx,
+      'loop p99 ms': Math.round(loop.percentile(99) / 1e6),
+      'loop max ms': Math.round(loop.max / 1e6),
       'events/s applied': Math.round(ingested),
     })
   }

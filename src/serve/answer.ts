@@ -2,11 +2,15 @@
 // merged per group with the view's merge rules, finalized into rows, each row
 // tagged with the sides that held its group and which of its distinct counts
 // are exact; then ordered, cut to top-N per window, and limited.
-import type { ViewDef } from '../../views/dsl.js'
-import type { Scalar } from '../../views/semantics.js'
-import { compile, mergePartials } from '../../views/state/partial.js'
+//
+// Groups are ranked before they become rows: ordering needs one column's value
+// per group, and only the rows that survive top-N and the limit are finished
+// (formatting window bounds and building row objects cost more than the
+// ranking itself on views of many groups).
+import type { MeasureValue, ViewDef } from '../../views/dsl.js'
+import { compile } from '../../views/state/partial.js'
 import type { Group, ViewPartial } from '../../views/state/partial.js'
-import { finishRow, sortRows } from '../../views/evaluate.js'
+import { finishRow } from '../../views/evaluate.js'
 import type { Row } from '../../views/evaluate.js'
 import type { Hll } from '../../views/state/hll.js'
 import type { GroupFilter } from '../../actors/live-view.js'
@@ -59,45 +63,131 @@ function sketchColumns(view: ViewDef): { measures: Array<[string, number]>; deri
   return { measures, derived }
 }
 
-function compare(a: Scalar, b: Scalar): number {
+/** A merged group and the sides that held it. */
+interface Ranked {
+  g: Group
+  source: Side
+}
+
+/**
+ * batch ⊕ speed per group. Groups held by one side are taken as they are
+ * (merge never mutates a state, and nothing here does), so only groups on both
+ * sides cost a merge: the inputs may be cached and shared by other requests.
+ */
+function mergeSides(view: ViewDef, batch: ViewPartial | undefined, speed: ViewPartial): Ranked[] {
+  const out: Ranked[] = []
+  if (batch === undefined) {
+    for (const g of speed.groups.values()) out.push({ g, source: 'speed' })
+    return out
+  }
+  const { ops } = compile(view)
+  for (const [id, g] of batch.groups) {
+    const s = speed.groups.get(id)
+    if (s === undefined) out.push({ g, source: 'batch' })
+    else out.push({ g: { window: g.window, key: g.key, states: g.states.map((x, i) => ops[i]!.merge(x, s.states[i])) }, source: 'both' })
+  }
+  for (const [id, g] of speed.groups) if (!batch.groups.has(id)) out.push({ g, source: 'speed' })
+  return out
+}
+
+function compareScalars(a: MeasureValue, b: MeasureValue): number {
+  if (a === b) return 0
+  if (a === null) return -1
+  if (b === null) return 1
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  return String(a) < String(b) ? -1 : 1
+}
+
+/**
+ * The default order (sortRows in views/evaluate.ts): window, then key columns.
+ * Windows compare as numbers, the same order as their ISO-8601 strings.
+ */
+function byWindowThenKey(x: Ranked, y: Ranked): number {
+  const a = x.g
+  const b = y.g
+  if (a.window !== b.window) return a.window === null ? -1 : b.window === null ? 1 : a.window - b.window
+  for (let i = 0; i < a.key.length; i++) {
+    const d = compareScalars(a.key[i]!, b.key[i]!)
+    if (d !== 0) return d
+  }
+  return 0
+}
+
+/** The value of an order column for a group, as its row would hold it (window bounds as epoch ms, ordered alike). */
+function columnOf(view: ViewDef, column: string): (g: Group) => MeasureValue {
+  const { ops } = compile(view)
+  const names = Object.keys(view.measures)
+  const size = view.window?.size ?? 0
+  if (column === 'window_start') return (g) => g.window
+  if (column === 'window_end') return (g) => (g.window === null ? null : g.window + size)
+  const k = Object.keys(view.key).indexOf(column)
+  if (k >= 0) return (g) => g.key[k] ?? null
+  const m = names.indexOf(column)
+  if (m >= 0) return (g) => ops[m]!.result(g.states[m])
+  const d = view.derived?.[column]
+  if (d === undefined) throw new Error(`${view.name} has no column ${column}`)
+  const uses = d.uses.map((u) => [u, names.indexOf(u)] as const)
+  return (g) => {
+    const measures: Record<string, MeasureValue> = {}
+    for (const [u, i] of uses) measures[u] = ops[i]!.result(g.states[i])
+    return d.compute(measures)
+  }
+}
+
+function compare(a: MeasureValue, b: MeasureValue): number {
   if (a === b) return 0
   if (typeof a === 'number' && typeof b === 'number') return a - b
   return String(a) < String(b) ? -1 : 1
 }
 
-/** Orders by one column (nulls last either way), stable over the default window/key order. */
-function orderBy(rows: AnswerRow[], column: string, desc: boolean): AnswerRow[] {
-  return rows.sort((x, y) => {
-    const a = (x[column] ?? null) as Scalar
-    const b = (y[column] ?? null) as Scalar
-    if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1
-    return desc ? compare(b, a) : compare(a, b)
+/** Stable order by one column, nulls last either way. */
+function orderBy(view: ViewDef, ranked: Ranked[], column: string, desc: boolean): Ranked[] {
+  const value = columnOf(view, column)
+  const keyed = ranked.map((r, i) => ({ r, i, v: value(r.g) ?? null }))
+  keyed.sort((x, y) => {
+    const a = x.v
+    const b = y.v
+    let d: number
+    if (a === null || b === null) d = a === b ? 0 : a === null ? 1 : -1
+    else d = desc ? compare(b, a) : compare(a, b)
+    return d !== 0 ? d : x.i - y.i
   })
+  return keyed.map((k) => k.r)
+}
+
+/** Groups already in rank order: keep the first `n` of each window, windows in time order. */
+function topPerWindow(ranked: Ranked[], n: number): Ranked[] {
+  const byWindow = new Map<number | null, Ranked[]>()
+  for (const r of ranked) {
+    const list = byWindow.get(r.g.window)
+    if (list === undefined) byWindow.set(r.g.window, [r])
+    else if (list.length < n) list.push(r)
+  }
+  const windows = [...byWindow.keys()].sort((a, b) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a - b))
+  return windows.flatMap((w) => byWindow.get(w)!)
 }
 
 export function answer(view: ViewDef, batch: ViewPartial | undefined, speed: ViewPartial, q: ViewQuery): Answer {
   const fromBatch = batch === undefined ? undefined : selectGroups(view, batch, filterOf(q))
-  const merged = fromBatch === undefined ? speed : mergePartials(view, fromBatch, speed)
+  const merged = mergeSides(view, fromBatch, speed)
+  const sketches = sketchColumns(view)
+  const estimates = anyEstimate(merged, sketches)
+  let ranked = merged.sort(byWindowThenKey)
+  if (q.order !== undefined) ranked = orderBy(view, ranked, q.order.column, q.order.desc)
+  if (q.top !== undefined) ranked = topPerWindow(ranked, q.top)
+
   const { ops } = compile(view)
   const names = Object.keys(view.measures)
-  const sketches = sketchColumns(view)
-  let estimates = false
-  const rows: AnswerRow[] = []
-  for (const [id, g] of merged.groups) {
+  const rows = ranked.slice(0, q.limit).map(({ g, source }) => {
     const row = finishRow(view, g.window, g.key, (name) => {
       const i = names.indexOf(name)
       return ops[i]!.result(g.states[i])
-    }) as unknown as AnswerRow
-    const inBatch = fromBatch?.groups.has(id) === true
-    row.source = inBatch && speed.groups.has(id) ? 'both' : inBatch ? 'batch' : 'speed'
+    }) as AnswerRow
+    row.source = source
     row.exact = exactness(g, sketches)
-    if (Object.values(row.exact).includes(false)) estimates = true
-    rows.push(row)
-  }
-  let out = sortRows(view, rows as Row[]) as AnswerRow[]
-  if (q.order !== undefined) out = orderBy(out, q.order.column, q.order.desc)
-  if (q.top !== undefined) out = topPerWindow(out, q.top)
-  return { rows: out.slice(0, q.limit), total: out.length, estimates }
+    return row
+  })
+  return { rows, total: ranked.length, estimates }
 }
 
 function exactness(g: Group, s: ReturnType<typeof sketchColumns>): Record<string, boolean> {
@@ -107,14 +197,8 @@ function exactness(g: Group, s: ReturnType<typeof sketchColumns>): Record<string
   return exact
 }
 
-/** Rows already in rank order: keep the first `n` of each window, windows in time order. */
-function topPerWindow(rows: AnswerRow[], n: number): AnswerRow[] {
-  const byWindow = new Map<string, AnswerRow[]>()
-  for (const r of rows) {
-    const w = String(r.window_start)
-    const list = byWindow.get(w)
-    if (list === undefined) byWindow.set(w, [r])
-    else if (list.length < n) list.push(r)
-  }
-  return [...byWindow.keys()].sort().flatMap((w) => byWindow.get(w)!)
+/** Some distinct count among the selected groups (before top-N and limit) is an estimate. */
+function anyEstimate(ranked: Ranked[], s: ReturnType<typeof sketchColumns>): boolean {
+  for (const { g } of ranked) for (const [, i] of s.measures) if (!(g.states[i] as Hll).isExact()) return true
+  return false
 }

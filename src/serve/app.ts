@@ -30,6 +30,8 @@ export interface AppOptions {
   lastRun?: () => RunManifest | undefined
   /** This node's share of cluster queries (GET /cluster/partials/:name); absent on a single node. */
   peer?: Peer
+  /** How long identical view queries reuse a speed read (ms; default 250, 0: only queries in flight share one). */
+  speedReuseMs?: number
   /** fastify's logger (off by default: tests and benchmarks) */
   logger?: boolean
 }
@@ -98,7 +100,8 @@ export async function buildApp(o: AppOptions): Promise<PulseApp> {
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text)
   })
 
-  viewRoutes(app, { speed: o.speed, batch: o.batch, stats })
+  const views = viewRoutes(app, { speed: o.speed, batch: o.batch, stats, speedReuseMs: o.speedReuseMs })
+  metrics.watchSpeedReads(views.speedReads)
   adminRoutes(app, { token: o.adminToken, speed: o.speed, batch: o.batch, triggerBatch: o.triggerBatch, onBatchError: (err) => app.log.error(err) })
   dashboardRoutes(app)
   if (o.peer !== undefined) clusterRoutes(app, o.peer)

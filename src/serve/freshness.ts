@@ -1,7 +1,9 @@
 // How fresh an answer is: the batch run it includes (cutoff, publication) and
 // how far the speed layer has got (watermark range over partitions, lag).
 // Actor stats cost a task on every worker, so they are shared for a second
-// by every request instead of asked for each.
+// by every request instead of asked for each. Past that second the last stats
+// are still served (for up to maxStaleMs) while one refresh runs: requests do
+// not wait for a worker busy applying a batch.
 import type { ActorStats } from '../../actors/worker.js'
 import { formatInstant } from '../events/time.js'
 import type { BatchSource, Coverage, SpeedSource } from './sources.js'
@@ -14,20 +16,28 @@ export class StatsCache {
   constructor(
     private readonly speed: SpeedSource,
     private readonly maxAgeMs = 1000,
+    private readonly maxStaleMs = 5000,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   get(): Promise<{ stats: ActorStats[]; lag: number | null }> {
-    if (this.value !== undefined && performance.now() - this.at < this.maxAgeMs) return Promise.resolve(this.value)
-    this.pending ??= (async () => {
-      try {
-        const [stats, lag] = await Promise.all([this.speed.stats(), this.speed.lag?.() ?? Promise.resolve(null)])
-        this.value = { stats, lag }
-        this.at = performance.now()
-        return this.value
-      } finally {
-        this.pending = undefined
-      }
-    })()
+    const age = this.now() - this.at
+    if (this.value !== undefined && age < this.maxAgeMs) return Promise.resolve(this.value)
+    if (this.pending === undefined) {
+      this.pending = (async () => {
+        try {
+          const [stats, lag] = await Promise.all([this.speed.stats(), this.speed.lag?.() ?? Promise.resolve(null)])
+          this.value = { stats, lag }
+          this.at = this.now()
+          return this.value
+        } finally {
+          this.pending = undefined
+        }
+      })()
+      // a refresh nobody waits for may fail: the next request asks again
+      this.pending.catch(() => undefined)
+    }
+    if (this.value !== undefined && age < this.maxStaleMs) return Promise.resolve(this.value)
     return this.pending
   }
 }
@@ -43,6 +53,8 @@ export interface Freshness {
     lag: number | null
     /** the speed layer's cutoff (t ≥ cutoff is its side); null before the first batch run */
     cutoff: string | null
+    /** how long before this answer its speed part was read (reused reads are up to the reuse bound old) */
+    ageMs: number
   }
   /** a cluster answer's coverage; the speed block above is this node's partitions */
   cluster: Coverage | null
@@ -50,7 +62,7 @@ export interface Freshness {
 
 const iso = (t: number): string | null => (Number.isFinite(t) && t > 0 ? formatInstant(t) : null)
 
-export function freshness(batch: BatchSource, stats: ActorStats[], lag: number | null, cluster: Coverage | null = null): Freshness {
+export function freshness(batch: BatchSource, stats: ActorStats[], lag: number | null, ageMs = 0, cluster: Coverage | null = null): Freshness {
   const run = batch.current()
   const marks = stats.map((s) => s.watermark).filter((w) => Number.isFinite(w) && w > 0)
   const cutoff = Math.max(-Infinity, ...stats.map((s) => s.cutoff))
@@ -62,6 +74,7 @@ export function freshness(batch: BatchSource, stats: ActorStats[], lag: number |
       maxEventTime: iso(Math.max(-Infinity, ...stats.map((s) => s.maxTime))),
       lag,
       cutoff: iso(cutoff),
+      ageMs,
     },
     cluster,
   }

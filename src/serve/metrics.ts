@@ -182,6 +182,22 @@ export class ServeMetrics {
     })
   }
 
+  /** View queries' speed reads by outcome: sent to the workers, joined in flight, reused finished. */
+  watchSpeedReads(reads: { reads: number; joined: number; reused: number }): void {
+    new Counter({
+      name: 'pulse_serve_speed_reads_total',
+      help: 'Speed reads of view queries: read (sent to the workers), joined (one in flight), reused (a finished one, within the staleness bound)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        this.inc({ outcome: 'read' }, reads.reads)
+        this.inc({ outcome: 'joined' }, reads.joined)
+        this.inc({ outcome: 'reused' }, reads.reused)
+      },
+    })
+  }
+
   text(): Promise<string> {
     return this.registry.metrics()
   }

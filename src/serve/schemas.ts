@@ -70,13 +70,14 @@ export const freshnessSchema = {
     },
     speed: {
       type: 'object',
-      required: ['partitions', 'watermark', 'maxEventTime', 'lag', 'cutoff'],
+      required: ['partitions', 'watermark', 'maxEventTime', 'lag', 'cutoff', 'ageMs'],
       properties: {
         partitions: { type: 'integer' },
         watermark: { type: 'object', required: ['min', 'max'], properties: { min: instantOrNull, max: instantOrNull } },
         maxEventTime: instantOrNull,
         lag: { type: ['integer', 'null'], description: 'records not yet applied; null when unknown' },
         cutoff: instantOrNull,
+        ageMs: { type: 'integer', description: 'how old the speed part of this answer is (ms): a speed read is reused by identical queries for a short bound (250 ms by default)' },
       },
     },
     cluster: {

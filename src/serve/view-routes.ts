@@ -4,7 +4,8 @@ import { CATALOG, viewNamed } from '../../views/catalog/index.js'
 import type { ViewDef } from '../../views/dsl.js'
 import { columnsOf } from '../../views/semantics.js'
 import { PulseError, pulseError } from '../errors.js'
-import { answer, filterOf } from './answer.js'
+import { filterOf } from './answer.js'
+import { memoAnswer } from './answer-memo.js'
 import { freshness } from './freshness.js'
 import type { StatsCache } from './freshness.js'
 import { parseViewQuery } from './view-query.js'
@@ -26,9 +27,9 @@ export function viewInfo(v: ViewDef) {
   }
 }
 
-export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch: BatchSource; stats: StatsCache }): void {
+export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch: BatchSource; stats: StatsCache; speedReuseMs?: number }): { speedReads: QueryCoalescer } {
   const list = { views: CATALOG.map(viewInfo) }
-  const speedQueries = new QueryCoalescer(o.speed)
+  const speedQueries = new QueryCoalescer(o.speed, { maxAgeMs: o.speedReuseMs })
   app.get('/api/views', { schema: listViewsSchema }, async () => list)
 
   app.get<{ Params: { name: string }; Querystring: Record<string, unknown> }>('/api/views/:name', { schema: viewQuerySchema }, async (req) => {
@@ -38,11 +39,12 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
     for (let attempt = 1; ; attempt++) {
       // batch side read and speed tasks submitted in one tick: ordered against a cutoff move (batch-source.ts)
       const batch = o.batch.partial(view.name)
-      const speedPartial = speedQueries.query(view.name, filterOf(q), o.batch.current()?.runId)
+      const speedRead = speedQueries.query(view.name, filterOf(q), o.batch.current()?.runId)
       try {
-        const [speed, s] = await Promise.all([speedPartial, o.stats.get()])
-        const a = answer(view, batch, speed, q)
-        const fresh = freshness(o.batch, s.stats, s.lag, speed.coverage ?? null)
+        const [speed, s] = await Promise.all([speedRead, o.stats.get()])
+        const a = memoAnswer(view, batch, speed.partial, q)
+        const ageMs = Math.max(0, Math.round(performance.now() - speed.at))
+        const fresh = freshness(o.batch, s.stats, s.lag, ageMs, speed.partial.coverage ?? null)
         return { view: view.name, rows: a.rows, total: a.total, truncated: a.total > a.rows.length, estimates: a.estimates, freshness: fresh }
       } catch (err) {
         // a cluster node was at another cutoff: the newer run is loaded by now, ask again with it
@@ -50,4 +52,5 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
       }
     }
   })
+  return { speedReads: speedQueries }
 }

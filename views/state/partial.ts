@@ -121,6 +121,22 @@ export function mergePartials(view: ViewDef, a: ViewPartial, b: ViewPartial): Vi
   return out
 }
 
+/**
+ * b merged into a, in place: for partials the caller owns (just deserialized),
+ * where copying every group as mergePartials does is wasted work. a's groups
+ * get new merged states; b's groups a lacks are taken as they are, so b is
+ * consumed: use only a afterwards.
+ */
+export function mergeInto(view: ViewDef, a: ViewPartial, b: ViewPartial): ViewPartial {
+  const { ops } = compile(view)
+  for (const [id, g] of b.groups) {
+    const mine = a.groups.get(id)
+    if (mine === undefined) a.groups.set(id, g)
+    else for (let i = 0; i < ops.length; i++) mine.states[i] = ops[i]!.merge(mine.states[i], g.states[i])
+  }
+  return a
+}
+
 /** The rows of a partial: measures finalized, derived measures computed after the merge. */
 export function finalize(view: ViewDef, p: ViewPartial): Row[] {
   const { ops } = compile(view)

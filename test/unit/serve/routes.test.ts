@@ -69,6 +69,11 @@ t.test('freshness, sources and exactness', async (t) => {
   t.equal(body.freshness.speed.partitions, 24)
   t.ok(Date.parse(body.freshness.speed.watermark.min) <= Date.parse(body.freshness.speed.watermark.max))
   t.equal(body.freshness.speed.lag, 0)
+  t.ok(Number.isInteger(body.freshness.speed.ageMs) && body.freshness.speed.ageMs >= 0, 'the speed part\'s age')
+  // an identical query right after reuses the speed read, and says how old it is
+  const again = (await get('/api/views/auth_daily_active_users')).body
+  t.same(again.rows, body.rows)
+  t.ok(again.freshness.speed.ageMs <= 250 + 50, `reused within the bound: ${again.freshness.speed.ageMs} ms`)
   // one day, on both sides of the cutoff hour
   t.same(body.rows.map((r: { source: string }) => r.source), ['both'])
   const hours = (await get('/api/views/auth_hourly_login_patterns')).body.rows.map((r: { hour: number; source: string }) => [r.hour, r.source])
@@ -158,6 +163,7 @@ t.test('health, readiness, metrics, OpenAPI', async (t) => {
     'pulse_batch_run_rows{view="auth_daily_active_users"}',
     'pulse_batch_cutoff_seconds ',
     'pulse_http_request_duration_seconds_bucket{',
+    'pulse_serve_speed_reads_total{outcome="reused"}',
   ]) t.ok(metrics.body.includes(name), name)
   const doc = (await get('/docs/json')).body
   t.equal(doc.openapi.slice(0, 2), '3.')

@@ -8,7 +8,7 @@ import type { ViewDef } from '../../../views/dsl.js'
 import { evaluate } from '../../../views/evaluate.js'
 import type { TimedEvent } from '../../../views/evaluate.js'
 import { sameRows } from '../../helpers/rows.js'
-import { deserializePartial, finalize, mergePartials, partialOf, serializePartial } from '../../../views/state/partial.js'
+import { deserializePartial, finalize, mergeInto, mergePartials, partialOf, serializePartial } from '../../../views/state/partial.js'
 import type { ViewPartial } from '../../../views/state/partial.js'
 import { EventGenerator } from '../../../src/generator/generator.js'
 import { EventValidator } from '../../../src/events/validate.js'
@@ -70,6 +70,11 @@ for (const seed of [101, 202]) {
       t.same(serializePartial(view, back), serializePartial(view, all), `${view.name}: serialize round trip`)
       const empty = partialOf(view, [])
       t.same(serializePartial(view, mergePartials(view, all, empty)), serializePartial(view, all), `${view.name}: ⊕ empty`)
+
+      // in place, on owned copies: the same bytes as mergePartials
+      const [k0, ...rest] = keyParts.map((p) => deserializePartial(view, serializePartial(view, p)))
+      const inPlace = rest.reduce((acc, p) => mergeInto(view, acc, p), k0!)
+      t.same(serializePartial(view, inPlace), serializePartial(view, keyParts.reduce((acc, p) => mergePartials(view, acc, p), empty)), `${view.name}: mergeInto`)
     }
   })
 }

@@ -1,0 +1,63 @@
+// The actor-stats cache behind every answer's freshness: shared for maxAgeMs,
+// then served stale (up to maxStaleMs) while one refresh runs, so requests do
+// not wait for busy workers; past maxStaleMs, or with nothing yet, they wait.
+import t from 'tap'
+import { StatsCache } from '../../../src/serve/freshness.js'
+import type { SpeedSource } from '../../../src/serve/sources.js'
+import type { ActorStats } from '../../../actors/worker.js'
+
+function fakeSpeed() {
+  const calls: Array<{ resolve: (s: ActorStats[]) => void; reject: (e: Error) => void }> = []
+  const speed: SpeedSource = {
+    query: async () => ({ view: 'v', groups: new Map() }),
+    stats: () => new Promise<ActorStats[]>((resolve, reject) => calls.push({ resolve, reject })),
+    setCutoff: async () => 0,
+  }
+  return { speed, calls }
+}
+const stats = (n: number) => [{ partition: n }] as unknown as ActorStats[]
+const flush = () => new Promise((r) => setImmediate(r))
+
+t.test('shared for maxAgeMs, then served stale while one refresh runs', async (t) => {
+  const { speed, calls } = fakeSpeed()
+  let now = 0
+  const c = new StatsCache(speed, 1000, 5000, () => now)
+  const first = c.get()
+  const second = c.get()
+  t.equal(calls.length, 1, 'nothing yet: both wait for one round trip')
+  calls[0]!.resolve(stats(1))
+  t.same((await first).stats, stats(1))
+  t.same((await second).stats, stats(1))
+  now = 500
+  t.same((await c.get()).stats, stats(1))
+  t.equal(calls.length, 1, 'within maxAgeMs: no round trip')
+  now = 1500
+  t.same((await c.get()).stats, stats(1), 'stale: served at once')
+  t.same((await c.get()).stats, stats(1))
+  t.equal(calls.length, 2, 'one refresh')
+  calls[1]!.resolve(stats(2))
+  await flush()
+  t.same((await c.get()).stats, stats(2), 'the refreshed stats from then on')
+})
+
+t.test('past maxStaleMs requests wait; a failed refresh rejects nothing unawaited', async (t) => {
+  const { speed, calls } = fakeSpeed()
+  let now = 0
+  const c = new StatsCache(speed, 1000, 5000, () => now)
+  const first = c.get()
+  calls[0]!.resolve(stats(1))
+  await first
+  now = 2000
+  await c.get()
+  calls[1]!.reject(new Error('worker gone'))
+  await flush()
+  now = 6000
+  const waiting = c.get()
+  t.equal(calls.length, 3)
+  let settled = false
+  void waiting.then(() => (settled = true))
+  await flush()
+  t.notOk(settled, 'too stale: waits for the round trip')
+  calls[2]!.resolve(stats(3))
+  t.same((await waiting).stats, stats(3))
+})
