@@ -140,31 +140,47 @@ function compare(a: MeasureValue, b: MeasureValue): number {
   return String(a) < String(b) ? -1 : 1
 }
 
-/** Stable order by one column, nulls last either way. */
-function orderBy(view: ViewDef, ranked: Ranked[], column: string, desc: boolean): Ranked[] {
-  const value = columnOf(view, column)
-  const keyed = ranked.map((r, i) => ({ r, i, v: value(r.g) ?? null }))
-  keyed.sort((x, y) => {
+/** x before y on the order column, nulls last either way (0: tied). */
+function byValue(desc: boolean): (x: { v: MeasureValue }, y: { v: MeasureValue }) => number {
+  return (x, y) => {
     const a = x.v
     const b = y.v
-    let d: number
-    if (a === null || b === null) d = a === b ? 0 : a === null ? 1 : -1
-    else d = desc ? compare(b, a) : compare(a, b)
-    return d !== 0 ? d : x.i - y.i
-  })
+    if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1
+    return desc ? compare(b, a) : compare(a, b)
+  }
+}
+
+/** Ordered by one column, ties in the default order (window, then key). */
+function orderBy(view: ViewDef, ranked: Ranked[], column: string, desc: boolean): Ranked[] {
+  const value = columnOf(view, column)
+  const cmp = byValue(desc)
+  const keyed = ranked.map((r) => ({ r, v: value(r.g) ?? null }))
+  keyed.sort((x, y) => cmp(x, y) || byWindowThenKey(x.r, y.r))
   return keyed.map((k) => k.r)
 }
 
-/** Groups already in rank order: keep the first `n` of each window, windows in time order. */
-function topPerWindow(ranked: Ranked[], n: number): Ranked[] {
-  const byWindow = new Map<number | null, Ranked[]>()
-  for (const r of ranked) {
+/**
+ * The first `n` groups of each window in the order (ties by key), windows in
+ * time order: each window is ranked on its own, never the whole view.
+ */
+function topPerWindow(view: ViewDef, merged: Ranked[], n: number, order: ViewQuery['order']): Ranked[] {
+  const value = order === undefined ? () => null : columnOf(view, order.column)
+  const cmp = byValue(order?.desc ?? false)
+  const byWindow = new Map<number | null, Array<{ r: Ranked; v: MeasureValue }>>()
+  for (const r of merged) {
+    const k = { r, v: value(r.g) ?? null }
     const list = byWindow.get(r.g.window)
-    if (list === undefined) byWindow.set(r.g.window, [r])
-    else if (list.length < n) list.push(r)
+    if (list === undefined) byWindow.set(r.g.window, [k])
+    else list.push(k)
   }
   const windows = [...byWindow.keys()].sort((a, b) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a - b))
-  return windows.flatMap((w) => byWindow.get(w)!)
+  return windows.flatMap((w) =>
+    byWindow
+      .get(w)!
+      .sort((x, y) => cmp(x, y) || byWindowThenKey(x.r, y.r))
+      .slice(0, n)
+      .map((k) => k.r),
+  )
 }
 
 export function answer(view: ViewDef, batch: ViewPartial | undefined, speed: ViewPartial, q: ViewQuery): Answer {
@@ -172,9 +188,10 @@ export function answer(view: ViewDef, batch: ViewPartial | undefined, speed: Vie
   const merged = mergeSides(view, fromBatch, speed)
   const sketches = sketchColumns(view)
   const estimates = anyEstimate(merged, sketches)
-  let ranked = merged.sort(byWindowThenKey)
-  if (q.order !== undefined) ranked = orderBy(view, ranked, q.order.column, q.order.desc)
-  if (q.top !== undefined) ranked = topPerWindow(ranked, q.top)
+  let ranked: Ranked[]
+  if (q.top !== undefined) ranked = topPerWindow(view, merged, q.top, q.order)
+  else if (q.order !== undefined) ranked = orderBy(view, merged, q.order.column, q.order.desc)
+  else ranked = merged.sort(byWindowThenKey)
 
   const { ops } = compile(view)
   const names = Object.keys(view.measures)

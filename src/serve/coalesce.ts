@@ -7,13 +7,17 @@
 // refreshAfterMs or so instead of one per request, and each answer says how old
 // its speed part is (freshness.speed.ageMs). The key includes the served batch
 // run, so a query never pairs a new run with a speed answer from before the
-// cutoff moved.
+// cutoff moved. Only reads of many groups are reused after they finish: a
+// small read (a point query) costs the workers and the merge next to nothing,
+// so it is asked again and its answer stays as fresh as a round trip.
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ViewPartial } from '../../views/state/partial.js'
 import type { Coverage, SpeedSource } from './sources.js'
 
 /** How old a reused speed read may be by default (ms). */
 export const DEFAULT_SPEED_REUSE_MS = 250
+/** Reads with fewer groups are not reused once finished (only shared while in flight). */
+export const DEFAULT_REUSE_MIN_GROUPS = 64
 
 export interface SpeedRead {
   /** with a cluster gather's coverage */
@@ -27,6 +31,8 @@ export interface CoalescerOptions {
   maxAgeMs?: number
   /** Start a refresh once the served read is this old (default: a quarter of maxAgeMs). */
   refreshAfterMs?: number
+  /** A finished read of fewer groups is not reused (default 64). */
+  minGroups?: number
   /** Keys remembered at most (the least recently asked are forgotten first). */
   maxEntries?: number
   now?: () => number
@@ -44,6 +50,7 @@ export class QueryCoalescer {
   private readonly maxAgeMs: number
   private readonly refreshAfterMs: number
   private readonly maxEntries: number
+  private readonly minGroups: number
   private readonly now: () => number
   /** speed queries sent to the workers */
   reads = 0
@@ -59,6 +66,7 @@ export class QueryCoalescer {
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_SPEED_REUSE_MS
     this.refreshAfterMs = Math.min(this.maxAgeMs, options.refreshAfterMs ?? this.maxAgeMs / 4)
     this.maxEntries = options.maxEntries ?? 1024
+    this.minGroups = options.minGroups ?? DEFAULT_REUSE_MIN_GROUPS
     this.now = options.now ?? (() => performance.now())
   }
 
@@ -97,7 +105,8 @@ export class QueryCoalescer {
       (partial) => {
         const r: SpeedRead = { partial, at }
         if (e.pending === read) e.pending = undefined
-        if (e.done === undefined || e.done.at < at) e.done = r
+        if (partial.groups.size < this.minGroups) e.done = undefined
+        else if (e.done === undefined || e.done.at < at) e.done = r
         this.expire(key, e)
         return r
       },
