@@ -155,7 +155,8 @@ export function finishRow(view: ViewDef, window: number | null, key: Scalar[], m
   return row
 }
 
-function compareScalars(a: MeasureValue, b: MeasureValue): number {
+/** Row order for one column: nulls first, numbers by value, anything else as text. */
+export function compareScalars(a: MeasureValue, b: MeasureValue): number {
   if (a === b) return 0
   if (a === null) return -1
   if (b === null) return 1

@@ -10,7 +10,7 @@
 import type { MeasureValue, ViewDef } from '../../views/dsl.js'
 import { compile } from '../../views/state/partial.js'
 import type { Group, ViewPartial } from '../../views/state/partial.js'
-import { finishRow } from '../../views/evaluate.js'
+import { compareScalars, finishRow } from '../../views/evaluate.js'
 import type { Row } from '../../views/evaluate.js'
 import type { Hll } from '../../views/state/hll.js'
 import type { GroupFilter } from '../../actors/live-view.js'
@@ -88,14 +88,6 @@ function mergeSides(view: ViewDef, batch: ViewPartial | undefined, speed: ViewPa
   }
   for (const [id, g] of speed.groups) if (!batch.groups.has(id)) out.push({ g, source: 'speed' })
   return out
-}
-
-function compareScalars(a: MeasureValue, b: MeasureValue): number {
-  if (a === b) return 0
-  if (a === null) return -1
-  if (b === null) return 1
-  if (typeof a === 'number' && typeof b === 'number') return a - b
-  return String(a) < String(b) ? -1 : 1
 }
 
 /**
