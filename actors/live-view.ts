@@ -20,6 +20,8 @@ import type { ViewPartial } from '../views/state/partial.js'
 import type { FormedPair } from '../views/state/pair-matcher.js'
 import type { Reader, Writer } from '../views/state/codec.js'
 import { HOUR } from '../src/events/time.js'
+import { compileAdd } from './view-compiler.js'
+import type { AddFn } from './view-compiler.js'
 
 interface LiveGroup {
   window: number | null
@@ -122,6 +124,8 @@ export class LiveView {
   private readonly vals: Scalar[]
   private lastHour = NaN
   private lastBucket: Bucket | undefined
+  /** Applies one event to the direct measures of its groups: generated per view (view-compiler.ts), or the generic path. */
+  readonly add: AddFn
 
   constructor(readonly def: ViewDef) {
     const measures = Object.values<Measure>(def.measures)
@@ -137,6 +141,7 @@ export class LiveView {
     this.simpleKey = refs.every((r) => typeof r === 'string') ? refs.map((r) => accessor(r as ValueRef)) : undefined
     this.pass = measures.map(() => false)
     this.vals = measures.map(() => null)
+    this.add = compileAdd(def, this, this.ops) ?? ((e, time) => this.addGeneric(e, time))
   }
 
   get name(): string {
@@ -148,8 +153,8 @@ export class LiveView {
     return this.types === undefined || this.types.has(type)
   }
 
-  /** Applies one event to the direct measures of its groups. */
-  add(e: EventRecord, time: number): void {
+  /** `add` interpreted from the definition: for key columns the generator does not handle (`each`), and as its reference. */
+  addGeneric(e: EventRecord, time: number): void {
     if (this.types !== undefined && !this.types.has(e.event_type as string)) return
     const { direct, filters, values, pass, vals } = this
     // a group exists for every event the view takes, even one no measure passes (a row of zeros)
@@ -233,7 +238,8 @@ export class LiveView {
     }
   }
 
-  private newGroup(bucket: Bucket, window: number | null, key: KeyTuple): LiveGroup {
+  /** A new group filed in the bucket's list (the caller files it in the maps). */
+  newGroup(bucket: Bucket, window: number | null, key: KeyTuple): LiveGroup {
     const ops = this.ops
     const states = new Array<unknown>(ops.length)
     for (let i = 0; i < ops.length; i++) states[i] = ops[i]!.init()
@@ -262,7 +268,8 @@ export class LiveView {
     if (bucket.list.length === before) throw new Error(`duplicate group in a snapshot of ${this.def.name}`)
   }
 
-  private bucketOf(time: number): Bucket {
+  /** The bucket of an event time's hour, created when new. */
+  bucketOf(time: number): Bucket {
     const hour = time - (time % HOUR)
     if (hour === this.lastHour) return this.lastBucket!
     let b = this.buckets.get(hour)
