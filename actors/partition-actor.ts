@@ -81,6 +81,8 @@ export class PartitionActor {
   readonly counters: ActorCounters = newCounters()
   readonly views: LiveView[]
   private readonly pairings: PairingRun[] = []
+  /** event type → the views that take it (most views take a few of their topic's types) */
+  private readonly viewsByType = new Map<string, LiveView[]>()
   private readonly recent: RecentIds
   private readonly validator = new EventValidator()
   /** processing time (ms) of the last record */
@@ -157,7 +159,11 @@ export class PartitionActor {
       const hour = time - (time % HOUR)
       this.droppedByHour.set(hour, (this.droppedByHour.get(hour) ?? 0) + 1)
     } else if (time < watermark) c.late++
-    for (const view of this.views) {
+    const type = e.event_type as string
+    let views = this.viewsByType.get(type)
+    if (views === undefined) this.viewsByType.set(type, (views = this.views.filter((v) => v.takes(type))))
+    for (let i = 0; i < views.length; i++) {
+      const view = views[i]!
       if (tooLate && view.def.window !== undefined) continue
       view.add(e, time)
     }

@@ -9,14 +9,14 @@
 // Semantics are those of views/semantics.ts and views/state/measures.ts; the
 // speed-layer equality tests hold the generated code to the reference evaluator.
 import type { Filter, KeyRef, Measure, ValueRef, ViewDef } from '../views/dsl.js'
-import type { EventRecord, KeyTuple } from '../views/semantics.js'
+import type { EventRecord } from '../views/semantics.js'
 import type { MeasureOps } from '../views/state/measures.js'
+import { Hll } from '../views/state/hll.js'
 import { dateOf, DAY, formatInstant, HOUR, hourOf } from '../src/events/time.js'
 
 /** What the generated code needs from its LiveView. */
 export interface ViewHost {
-  bucketOf(time: number): { plain: Map<unknown, unknown>; windows: Map<number, Map<unknown, unknown>> }
-  newGroup(bucket: unknown, window: number | null, key: KeyTuple): { states: unknown[] }
+  bucketOf(time: number): { list: unknown[]; plain: Map<unknown, unknown>; windows: Map<number, Map<unknown, unknown>> }
 }
 
 export type AddFn = (e: EventRecord, time: number) => void
@@ -42,7 +42,7 @@ function instantMemo(time: number): string {
   return instantText
 }
 
-const HELPERS = { date: dateMemo, instant: instantMemo, hour: hourOf }
+const HELPERS = { date: dateMemo, instant: instantMemo, hour: hourOf, hll: Hll.empty }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 const lit = (v: unknown): string => JSON.stringify(v)
@@ -80,6 +80,30 @@ function keySource(ref: KeyRef, i: number): string | null {
   // no field for the event's type: the event makes no row
   const arms = Object.entries(ref.byType).map(([type, f]) => `type === ${lit(type)} ? ${valueSource(f as ValueRef)} : `)
   return `const k${i} = ${arms.join('')}undefined\n    if (k${i} === undefined) return`
+}
+
+/** Source of a new state of the measure: what its ops' init() returns, as a literal. */
+function initSource(m: Measure): string {
+  switch (m.kind) {
+    case 'count':
+      return '0'
+    case 'any':
+      return 'false'
+    case 'sum':
+    case 'avg':
+      return '{ s: 0, c: 0, n: 0 }'
+    case 'min':
+    case 'max':
+    case 'first':
+    case 'last':
+      return 'null'
+    case 'distinct':
+      return 'H.hll()'
+    case 'pairs':
+      return '{ n: 0, s: 0, c: 0, min: Infinity, max: -Infinity }'
+    case 'perKey':
+      return 'new Map()'
+  }
 }
 
 /** Source updating measure i of group states `st` (p{i}: its filter passed; v{i}: its value). */
@@ -138,7 +162,9 @@ export function addSource(def: ViewDef): string | undefined {
   const find: string[] = ['let level = root']
   for (let i = 0; i < k - 1; i++) find.push(`{ let next = level.get(k${i}); if (next === undefined) level.set(k${i}, (next = new Map())); level = next }`)
   const last = k === 0 ? 'true' : `k${k - 1}`
-  find.push(`let g = level.get(${last})`, `if (g === undefined) level.set(${last}, (g = host.newGroup(bucket, window, ${tuple})))`, 'const st = g.states')
+  // a new group has LiveView.newGroup's shape and goes in the bucket's list
+  const fresh = `{ window, key: ${tuple}, states: [${measures.map(initSource).join(', ')}] }`
+  find.push(`let g = level.get(${last})`, `if (g === undefined) { level.set(${last}, (g = ${fresh})); bucket.list.push(g) }`, 'const st = g.states')
   find.push(...measures.map(updateSource).filter((u) => u !== ''))
 
   lines.push('const bucket = host.bucketOf(time)')

@@ -19,12 +19,14 @@ export class RecentIds {
 
   /** Remembers `id` unless already known; returns false for a repeat. */
   add(id: string): boolean {
-    if (this.set.has(id)) return false
+    // one lookup for the test and the insert: the set grows only for a new id
+    const size = this.set.size
+    this.set.add(id)
+    if (this.set.size === size) return false
     const old = this.ring[this.next]
     if (old !== undefined) this.set.delete(old)
     this.ring[this.next] = id
-    this.next = (this.next + 1) % this.capacity
-    this.set.add(id)
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1
     return true
   }
 
