@@ -13,7 +13,7 @@ import { Piscina } from 'piscina'
 import type { ObjectStore } from '../src/store/object-store.js'
 import { TOPICS } from '../src/events/contract.js'
 import { viewNamed } from '../views/catalog/index.js'
-import { deserializePartial, mergeInto } from '../views/state/partial.js'
+import { PartialReader } from '../views/state/partial.js'
 import type { ViewPartial } from '../views/state/partial.js'
 import { pulseError } from '../src/errors.js'
 import { DEFAULT_ACTOR_OPTIONS } from './partition-actor.js'
@@ -42,6 +42,9 @@ export const DEFAULT_SPEED_OPTIONS: SpeedOptions = {
   restore: true,
   actor: DEFAULT_ACTOR_OPTIONS,
 }
+
+/** Longest run of merging a query's partials before other work on the thread gets a turn (ms). */
+const MERGE_SLICE_MS = 3
 
 export const snapshotKey = (prefix: string, topic: string, partition: number): string =>
   `${prefix}_speed/snapshots/${topic}/${partition}.snap`
@@ -221,8 +224,17 @@ export class SpeedLayer {
     if (view === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown view ${name}`)
     const parts = await this.queryBytes(name, filter)
     const out: ViewPartial = { view: name, groups: new Map() }
-    // each deserialized part is ours: merged in place, not copied
-    for (const bytes of parts) mergeInto(view, out, deserializePartial(view, bytes))
+    // Merged on this thread, which also serves HTTP: a read of thousands of
+    // groups takes tens of ms, so it yields every MERGE_SLICE_MS.
+    let slice = performance.now()
+    for (const bytes of parts) {
+      const reader = new PartialReader(view, bytes)
+      while (!reader.mergeInto(out, 256)) {
+        if (performance.now() - slice < MERGE_SLICE_MS) continue
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        slice = performance.now()
+      }
+    }
     return out
   }
 

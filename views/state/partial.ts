@@ -163,21 +163,49 @@ export function serializePartial(view: ViewDef, p: ViewPartial): Uint8Array {
   return w.finish()
 }
 
-export function deserializePartial(view: ViewDef, bytes: Uint8Array): ViewPartial {
-  const { ops } = compile(view)
-  const r = new Reader(bytes)
-  const version = r.u8()
-  if (version !== 1) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown partial version ${version}`)
-  const name = r.string()
-  if (name !== view.name) throw pulseError('PULSE_ERR_INVALID_STATE', `partial of ${name}, expected ${view.name}`)
-  const groups = new Map<string, Group>()
-  for (let n = r.varint(); n > 0; n--) {
-    const window = r.u8() === 1 ? r.f64() : null
-    const key: KeyTuple = []
-    for (let k = r.varint(); k > 0; k--) key.push(r.scalar())
-    const states = ops.map((o) => o.read(r))
-    groups.set(groupId(window, key), { window, key, states })
+/**
+ * Reads a serialized partial a few groups at a time, merging each into a
+ * partial as it goes (no intermediate partial), so that a caller on a busy
+ * thread can stop between steps and let other work run.
+ */
+export class PartialReader {
+  private readonly r: Reader
+  private readonly ops: MeasureOps<unknown>[]
+  private left: number
+
+  constructor(readonly view: ViewDef, bytes: Uint8Array) {
+    this.ops = compile(view).ops
+    this.r = new Reader(bytes)
+    const version = this.r.u8()
+    if (version !== 1) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown partial version ${version}`)
+    const name = this.r.string()
+    if (name !== view.name) throw pulseError('PULSE_ERR_INVALID_STATE', `partial of ${name}, expected ${view.name}`)
+    this.left = this.r.varint()
   }
-  if (!r.done) throw pulseError('PULSE_ERR_INVALID_STATE', 'trailing bytes after the last group')
-  return { view: view.name, groups }
+
+  /** Merges up to `max` more groups into `into` (taking them as they are when new); true when all are read. */
+  mergeInto(into: ViewPartial, max = Infinity): boolean {
+    const { r, ops } = this
+    const groups = into.groups
+    for (let n = 0; n < max && this.left > 0; n++, this.left--) {
+      const window = r.u8() === 1 ? r.f64() : null
+      const key: KeyTuple = []
+      for (let k = r.varint(); k > 0; k--) key.push(r.scalar())
+      const states = new Array<unknown>(ops.length)
+      for (let i = 0; i < ops.length; i++) states[i] = ops[i]!.read(r)
+      const id = groupId(window, key)
+      const mine = groups.get(id)
+      if (mine === undefined) groups.set(id, { window, key, states })
+      else for (let i = 0; i < ops.length; i++) mine.states[i] = ops[i]!.merge(mine.states[i], states[i])
+    }
+    if (this.left > 0) return false
+    if (!r.done) throw pulseError('PULSE_ERR_INVALID_STATE', 'trailing bytes after the last group')
+    return true
+  }
+}
+
+export function deserializePartial(view: ViewDef, bytes: Uint8Array): ViewPartial {
+  const out: ViewPartial = { view: view.name, groups: new Map() }
+  new PartialReader(view, bytes).mergeInto(out)
+  return out
 }

@@ -8,7 +8,7 @@ import type { ViewDef } from '../../../views/dsl.js'
 import { evaluate } from '../../../views/evaluate.js'
 import type { TimedEvent } from '../../../views/evaluate.js'
 import { sameRows } from '../../helpers/rows.js'
-import { deserializePartial, finalize, mergeInto, mergePartials, partialOf, serializePartial } from '../../../views/state/partial.js'
+import { deserializePartial, finalize, mergeInto, mergePartials, PartialReader, partialOf, serializePartial } from '../../../views/state/partial.js'
 import type { ViewPartial } from '../../../views/state/partial.js'
 import { EventGenerator } from '../../../src/generator/generator.js'
 import { EventValidator } from '../../../src/events/validate.js'
@@ -75,6 +75,16 @@ for (const seed of [101, 202]) {
       const [k0, ...rest] = keyParts.map((p) => deserializePartial(view, serializePartial(view, p)))
       const inPlace = rest.reduce((acc, p) => mergeInto(view, acc, p), k0!)
       t.same(serializePartial(view, inPlace), serializePartial(view, keyParts.reduce((acc, p) => mergePartials(view, acc, p), empty)), `${view.name}: mergeInto`)
+
+      // read from bytes a few groups per step, merged as read: the same bytes again
+      const stepped: ViewPartial = { view: view.name, groups: new Map() }
+      for (const p of keyParts) {
+        const reader = new PartialReader(view, serializePartial(view, p))
+        let steps = 1
+        while (!reader.mergeInto(stepped, 7)) steps++
+        if (p.groups.size > 7) t.ok(steps > 1, `${view.name}: read in ${steps} steps`)
+      }
+      t.same(serializePartial(view, stepped), serializePartial(view, inPlace), `${view.name}: PartialReader steps`)
     }
   })
 }
