@@ -58,7 +58,10 @@ function workerFile(): string {
 class Host {
   readonly pool: Piscina
   inflight = 0
+  /** the last task submitted, settled */
   private tail: Promise<unknown> = Promise.resolve()
+  /** the task submitted before it, settled */
+  private gate: Promise<unknown> = Promise.resolve()
   private fence: Promise<unknown> = Promise.resolve()
   private waiters: Array<() => void> = []
 
@@ -67,20 +70,25 @@ class Host {
       filename: workerFile(),
       minThreads: 1,
       maxThreads: 1,
-      concurrentTasksPerWorker: 1,
+      // two tasks at the worker: it starts the next as soon as one ends (see run)
+      concurrentTasksPerWorker: 2,
       idleTimeout: Infinity,
       workerData: { actor: options.actor },
     })
   }
 
   /**
-   * Tasks run strictly in submission order: each goes to the pool when the one
-   * before it has finished (a pool may hand a new task to an idle thread ahead
-   * of queued ones, which would reorder an actor's batches).
+   * Tasks run strictly in submission order, at most two at the worker: each
+   * goes to the pool when the one two places before it has finished. The
+   * worker takes its second task from its own port as soon as the first ends,
+   * instead of idling until this thread, which may be busy, hands it the next;
+   * a port delivers in order and the worker runs one task at a time. A read
+   * (below) waits behind at most those two batches, not a whole mailbox.
    */
   run<T>(task: Task, transfer?: ArrayBuffer[]): Promise<T> {
     this.inflight++
-    const done = this.tail.then(() => this.pool.run(task, transfer === undefined ? undefined : { transferList: transfer }) as Promise<T>)
+    const done = this.gate.then(() => this.pool.run(task, transfer === undefined ? undefined : { transferList: transfer }) as Promise<T>)
+    this.gate = this.tail
     this.tail = done.catch(() => undefined)
     // reads skip the queue (below), but not a state change they must see
     if (task.op === 'cutoff' || task.op === 'open' || task.op === 'close') this.fence = this.tail
