@@ -86,19 +86,34 @@ export function keyAt(b: RecordBatch, i: number): string | null {
 }
 
 /**
- * Calls `each(value, offset, index)` for every record. Values come as text when
- * the whole batch is valid UTF-8 and no record starts inside a character (then
- * each record is valid on its own: one fast check instead of a strict decoder
- * per record); otherwise as bytes, for the validator's strict decoding.
+ * Whether record values can be handed over as text: the whole batch is valid
+ * UTF-8 and no record starts inside a character (then each record is valid on
+ * its own: one fast check instead of a strict decoder per record).
  */
-export function forEachRecord(b: RecordBatch, each: (value: Uint8Array | string, offset: number, index: number) => void): void {
+export function isTextBatch(b: RecordBatch): boolean {
   const buf = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength)
   let text = isUtf8(buf)
   for (let i = 0, start = 0; text && i < b.ends.length; start = b.ends[i++]!) {
     if (start < buf.length && (buf[start]! & 0xc0) === 0x80) text = false
   }
-  let start = 0
-  for (let i = 0; i < b.ends.length; i++) {
+  return text
+}
+
+/**
+ * Calls `each(value, offset, index)` for records [from, to). Values come as
+ * text when `text` (see isTextBatch); otherwise as bytes, for the validator's
+ * strict decoding.
+ */
+export function forEachRecord(
+  b: RecordBatch,
+  each: (value: Uint8Array | string, offset: number, index: number) => void,
+  from = 0,
+  to = b.ends.length,
+  text = isTextBatch(b),
+): void {
+  const buf = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength)
+  let start = from === 0 ? 0 : b.ends[from - 1]!
+  for (let i = from; i < to; i++) {
     const end = b.ends[i]!
     each(text ? buf.toString('utf8', start, end) : buf.subarray(start, end), b.offsets[i]!, i)
     start = end

@@ -43,6 +43,9 @@ export const DEFAULT_SPEED_OPTIONS: SpeedOptions = {
   actor: DEFAULT_ACTOR_OPTIONS,
 }
 
+/** Reads a worker takes while two state tasks are there; more wait in the pool's queue. */
+const READS_AT_WORKER = 16
+
 /** Longest run of merging a query's partials before other work on the thread gets a turn (ms). */
 const MERGE_SLICE_MS = 3
 
@@ -70,8 +73,9 @@ class Host {
       filename: workerFile(),
       minThreads: 1,
       maxThreads: 1,
-      // two tasks at the worker: it starts the next as soon as one ends (see run)
-      concurrentTasksPerWorker: 2,
+      // two state tasks at the worker (see run), and reads beside them: the
+      // worker queues state tasks itself and runs reads between apply slices
+      concurrentTasksPerWorker: 2 + READS_AT_WORKER,
       idleTimeout: Infinity,
       workerData: { actor: options.actor },
     })
@@ -82,8 +86,7 @@ class Host {
    * goes to the pool when the one two places before it has finished. The
    * worker takes its second task from its own port as soon as the first ends,
    * instead of idling until this thread, which may be busy, hands it the next;
-   * a port delivers in order and the worker runs one task at a time. A read
-   * (below) waits behind at most those two batches, not a whole mailbox.
+   * a port delivers in order and the worker queues state tasks in that order.
    */
   run<T>(task: Task, transfer?: ArrayBuffer[]): Promise<T> {
     this.inflight++
@@ -101,8 +104,8 @@ class Host {
 
   /**
    * A read (query, stats) goes straight to the pool instead of behind every
-   * queued batch: the thread takes it as soon as the batch it is applying ends,
-   * so a query waits for at most one batch, not a full mailbox. Reads change no
+   * queued batch: the worker runs it between two slices of the batch it is
+   * applying (worker.ts), so a query waits for a slice, not a full mailbox. Reads change no
    * state, so they need no place in the actors' order; only a cutoff move,
    * an open or a close submitted before a read is waited for, so that a read
    * sees the cutoff that was set when it was submitted.

@@ -1,10 +1,14 @@
-// A Piscina worker hosting partition actors. Each worker runs one thread and
-// executes its tasks one at a time in arrival order, so an actor is only ever
-// touched by one thread and sees its batches in offset order.
+// A Piscina worker hosting partition actors. Each worker runs one thread, so an
+// actor is only ever touched by one thread. Tasks that change state (apply,
+// open, close, cutoff, snapshot) run one at a time in arrival order from a
+// queue of the worker's own, so an actor sees its batches in offset order; a
+// batch is applied APPLY_SLICE records at a time, and reads (query, stats)
+// run as they arrive, between slices: a query waits for a slice, not for a
+// whole batch.
 import { move, workerData } from 'piscina'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
-import { forEachRecord } from './record-batch.js'
+import { forEachRecord, isTextBatch } from './record-batch.js'
 import type { RecordBatch } from './record-batch.js'
 import type { GroupFilter } from './live-view.js'
 import { viewNamed } from '../views/catalog/index.js'
@@ -53,7 +57,47 @@ function actor(topic: string, partition: number): PartitionActor {
   return a
 }
 
+/** Records applied between two chances for reads to run. */
+const APPLY_SLICE = 512
+
+const ordered: Array<{ task: Task; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = []
+let draining = false
+
+async function drain(): Promise<void> {
+  draining = true
+  for (let item = ordered.shift(); item !== undefined; item = ordered.shift()) {
+    try {
+      item.resolve(item.task.op === 'apply' ? await applySliced(item.task) : run(item.task))
+    } catch (err) {
+      item.reject(err)
+    }
+  }
+  draining = false
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+async function applySliced(task: Extract<Task, { op: 'apply' }>): Promise<number> {
+  const a = actor(task.topic, task.partition)
+  const text = isTextBatch(task)
+  const n = task.ends.length
+  for (let from = 0; from < n; from += APPLY_SLICE) {
+    if (from > 0) await turn()
+    const now = Date.now()
+    forEachRecord(task, (value, offset) => a.apply(value, offset, now), from, Math.min(n, from + APPLY_SLICE), text)
+  }
+  return a.nextOffset
+}
+
 export default function handle(task: Task): unknown {
+  if (task.op === 'query' || task.op === 'stats') return run(task)
+  return new Promise((resolve, reject) => {
+    ordered.push({ task, resolve, reject })
+    if (!draining) void drain()
+  })
+}
+
+function run(task: Task): unknown {
   switch (task.op) {
     case 'open': {
       const a = new PartitionActor(task.topic, task.partition, options)
@@ -64,12 +108,8 @@ export default function handle(task: Task): unknown {
     }
     case 'close':
       return actors.delete(idOf(task.topic, task.partition))
-    case 'apply': {
-      const a = actor(task.topic, task.partition)
-      const now = Date.now()
-      forEachRecord(task, (value, offset) => a.apply(value, offset, now))
-      return a.nextOffset
-    }
+    case 'apply':
+      return applySliced(task)
     case 'snapshot': {
       const out: ActorSnapshot[] = []
       for (const a of actors.values()) {

@@ -5,7 +5,8 @@
 // sends a fixed request rate at one query shape at a time. Prints p50/p99 per
 // shape, the events the speed layer applied per second meanwhile, and the main
 // thread's event-loop delay (the log feeder and the source share that thread
-// with the server); writes bench/results/serve.json.
+// with the server), and the share of requests the server itself handled within
+// 10 ms by its own latency histogram; writes bench/results/serve.json.
 //   node dist/bench/serve.js [events/s] [requests/s] [seconds]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -105,6 +106,19 @@ class ReelSink {
   async close(): Promise<void> {}
 }
 
+/** Requests to the view route by the server's own latency histogram: total, and within 10 ms. */
+async function served(url: string): Promise<{ total: number; within10ms: number }> {
+  const text = await (await fetch(`${url}metrics`)).text()
+  const count = (le: string) => {
+    let n = 0
+    for (const line of text.split('\n')) {
+      if (line.startsWith('pulse_http_request_duration_seconds_bucket{') && line.includes('route="/api/views/:name"') && line.includes(`le="${le}"`)) n += Number(line.slice(line.lastIndexOf(' ') + 1))
+    }
+    return n
+  }
+  return { total: count('+Inf'), within10ms: count('0.01') }
+}
+
 /** Appends the reel's records to the log at `rate` per second until they run out or `signal` aborts. */
 async function feed(log: InProcessLog, reel: RecordReel, rate: number, signal: AbortSignal): Promise<void> {
   const t0 = performance.now()
@@ -151,12 +165,15 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   const rows: Row[] = []
   for (const shape of shapes) {
     const before = await applied()
+    const server0 = await served(server.url)
     const t0 = performance.now()
     const loop = monitorEventLoopDelay({ resolution: 2 })
     loop.enable()
     const result = await load(server.url + shape.path, requestRate, seconds)
     loop.disable()
     const ingested = ((await applied()) - before) / ((performance.now() - t0) / 1000)
+    const server1 = await served(server.url)
+    const inServer = server1.total - server0.total
     rows.push({
       query: shape.name,
       'target req/s': requestRate,
@@ -166,6 +183,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
       'p99 ms': result.latency.p99,
       'max ms': result.latency.max,
       errors: result.errors + result.non2xx + result.timeouts,
+      // from parsing the request to sending the reply: the query path, without the queueing before it
+      'server ≤10 ms %': inServer === 0 ? 0 : Math.round(((server1.within10ms - server0.within10ms) / inServer) * 1000) / 10,
       'loop p99 ms': Math.round(loop.percentile(99) / 1e6),
       'loop max ms': Math.round(loop.max / 1e6),
       'events/s applied': Math.round(ingested),
