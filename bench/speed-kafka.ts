@@ -2,7 +2,7 @@
 //   1. throughput: N records already in Kafka, consumed and applied by
 //      `pulse speed`'s path, against a kafkajs consumer that only reads (the
 //      client's ceiling) in the same run;
-//   2. latency: records produced at a steady rate (default 50,000/s); for each
+//   2. latency: records generated beforehand, produced at a steady rate (default 50,000/s); for each
 //      produced batch, the time from the broker's acknowledgement until a query
 //      round trip to the actors shows every record of it applied;
 //   3. memory: resident memory per million live groups (view × window × key).
@@ -82,10 +82,14 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
   await liveSource.start()
   const producer = createProducer(kafka)
   await producer.connect()
-  const gen = new EventGenerator({ seed: 44, intensity: 20 })
   const tickMs = 20
   const perTick = Math.round((rate * tickMs) / 1000)
   const seconds = 20
+  // generated before the clock starts: generating on this thread while producing held the rate
+  // to about 35k/s of the 50k asked
+  const live = new MemorySink()
+  await runGenerator(new EventGenerator({ seed: 44, intensity: 20 }), live, { count: (rate * seconds * 21) / 20, quiet: true })
+  let next = 0
   const latencies: number[] = []
   const applied = new Map<string, number>()
   const waiting: Array<{ acked: number; need: Map<string, number> }> = []
@@ -109,13 +113,16 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
   await until(async () => (await liveLayer.stats()).length === PARTITIONS * 6, 100)
   const start = performance.now()
   let produced = 0
+  // sends overlap (up to a few in flight): one slow acknowledgement does not hold the rate back
+  const sending = new Set<Promise<void>>()
   for (let tick = 0; tick < (seconds * 1000) / tickMs; tick++) {
     const due = start + tick * tickMs
     const wait = due - performance.now()
     if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+    while (sending.size >= 4) await Promise.race(sending)
     const byTopic = new Map<string, Array<{ key: string; value: string; partition: number }>>()
-    for (let i = 0; i < perTick; i++) {
-      const r = gen.next()!
+    for (let i = 0; i < perTick && next < live.records.length; i++) {
+      const r = live.records[next++]!
       const topic = livePrefix + r.topic
       let list = byTopic.get(topic)
       if (list === undefined) byTopic.set(topic, (list = []))
@@ -123,16 +130,20 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
     }
     const counts = new Map<string, number>()
     for (const [topic, list] of byTopic) for (const m of list) counts.set(`${topic}/${m.partition}`, (counts.get(`${topic}/${m.partition}`) ?? 0) + 1)
-    const meta = await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
-    const acked = performance.now()
-    const need = new Map<string, number>()
-    for (const m of meta) {
-      const id = `${m.topicName}/${m.partition}`
-      need.set(id, Number(m.baseOffset) + counts.get(id)! - 1)
-    }
-    waiting.push({ acked, need })
+    const send = producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }).then((meta) => {
+      const acked = performance.now()
+      const need = new Map<string, number>()
+      for (const m of meta) {
+        const id = `${m.topicName}/${m.partition}`
+        need.set(id, Number(m.baseOffset) + counts.get(id)! - 1)
+      }
+      waiting.push({ acked, need })
+    })
+    sending.add(send)
+    void send.finally(() => sending.delete(send))
     produced += perTick
   }
+  await Promise.all(sending)
   const produceSeconds = (performance.now() - start) / 1000
   polling = false
   await poller
