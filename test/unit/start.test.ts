@@ -22,8 +22,20 @@ interface Session {
   ingestedValid: number
 }
 
-/** Starts `pulse start`, waits for the dashboard and `runMs` more, sends SIGTERM; resolves when it exits. */
-function session(runMs: number): Promise<Session> {
+/** Valid events the speed layer has applied, by the node's own metrics. */
+async function validApplied(url: string): Promise<number> {
+  const text = await (await fetch(`${url}metrics`)).text()
+  let n = 0
+  for (const line of text.split('\n')) if (line.startsWith('pulse_speed_events_total{') && line.includes('outcome="valid"')) n += Number(line.slice(line.lastIndexOf(' ') + 1))
+  return n
+}
+
+/**
+ * Starts `pulse start`, waits for the dashboard, `runMs` more and until the
+ * speed layer has applied more than `minValid` valid events (a loaded machine
+ * generates slower), sends SIGTERM; resolves when it exits.
+ */
+function session(runMs: number, minValid: number): Promise<Session> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/pulse.js', 'start', '--rate', '2000', '--batch-at', 'off'], {
       env: { ...process.env, PULSE_KAFKA_BROKERS: '', PULSE_S3_ENDPOINT: '', PULSE_DATA_DIR: data, PULSE_HTTP_PORT: '0' },
@@ -36,10 +48,17 @@ function session(runMs: number): Promise<Session> {
       const m = /dashboard at (http:\/\/\S+)/.exec(stdout)
       if (m !== null && url === '') {
         url = m[1]!
-        setTimeout(() => {
+        const stop = () => {
           stopAt = Date.now()
           child.kill('SIGTERM')
-        }, runMs)
+        }
+        const deadline = Date.now() + runMs + 60_000
+        const poll = async (): Promise<void> => {
+          const enough = await validApplied(url).then((n) => n > minValid, () => false)
+          if (enough || Date.now() > deadline) stop()
+          else setTimeout(() => void poll(), 250)
+        }
+        setTimeout(() => void poll(), runMs)
       }
     })
     child.stderr.on('data', (b: Buffer) => (stdout += b.toString()))
@@ -59,7 +78,7 @@ const masterCounts = async () => {
 }
 
 t.test('SIGTERM stops every role cleanly; the master dataset holds what the speed layer counted', async (t) => {
-  const first = await session(6_000)
+  const first = await session(6_000, 1_000)
   t.equal(first.code, 0, 'exit 0: ' + first.stdout.slice(-400))
   t.ok(first.speedValid > 1_000, `${first.speedValid} valid events through the speed layer`)
   t.equal(first.ingestedValid, first.speedValid, 'ingestion and the speed layer took the same events')
@@ -67,7 +86,7 @@ t.test('SIGTERM stops every role cleanly; the master dataset holds what the spee
   t.equal(master.rows, first.speedValid, 'every valid event is in the master dataset')
   t.equal(master.ids, master.rows, 'once each')
 
-  const second = await session(4_000)
+  const second = await session(4_000, first.speedValid + 200)
   t.equal(second.code, 0, 'exit 0: ' + second.stdout.slice(-400))
   t.ok(second.speedValid > first.speedValid, `the restored speed layer continues: ${first.speedValid} → ${second.speedValid}`)
   const after = await masterCounts()
