@@ -13,7 +13,7 @@ import { Piscina } from 'piscina'
 import type { ObjectStore } from '../src/store/object-store.js'
 import { TOPICS } from '../src/events/contract.js'
 import { viewNamed } from '../views/catalog/index.js'
-import { PartialReader } from '../views/state/partial.js'
+import { mergeSerialized } from '../views/state/partial.js'
 import type { ViewPartial } from '../views/state/partial.js'
 import { pulseError } from '../src/errors.js'
 import { DEFAULT_ACTOR_OPTIONS } from './partition-actor.js'
@@ -233,20 +233,9 @@ export class SpeedLayer {
   async query(name: string, filter: GroupFilter = {}): Promise<ViewPartial> {
     const view = viewNamed(name)
     if (view === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown view ${name}`)
-    const parts = await this.queryBytes(name, filter)
-    const out: ViewPartial = { view: name, groups: new Map() }
-    // Merged on this thread, which also serves HTTP: a read of thousands of
-    // groups takes tens of ms, so it yields every MERGE_SLICE_MS.
-    let slice = performance.now()
-    for (const bytes of parts) {
-      const reader = new PartialReader(view, bytes)
-      while (!reader.mergeInto(out, 256)) {
-        if (performance.now() - slice < MERGE_SLICE_MS) continue
-        await new Promise<void>((resolve) => setImmediate(resolve))
-        slice = performance.now()
-      }
-    }
-    return out
+    // merged on this thread, which also serves HTTP: a read of thousands of
+    // groups takes tens of ms, so it yields every MERGE_SLICE_MS
+    return mergeSerialized(view, await this.queryBytes(name, filter), MERGE_SLICE_MS)
   }
 
   /**

@@ -6,7 +6,7 @@
 // answered for (a member just died, or is still restoring) is retried briefly,
 // then reported in the answer's coverage instead of failing the query.
 import { viewNamed } from '../../views/catalog/index.js'
-import { deserializePartial, mergePartials } from '../../views/state/partial.js'
+import { mergeSerialized } from '../../views/state/partial.js'
 import type { ViewPartial } from '../../views/state/partial.js'
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ActorStats } from '../../actors/worker.js'
@@ -72,8 +72,8 @@ export class ClusterSpeedSource implements SpeedSource {
       if (best === undefined || missing.length < best.missing.length) best = { answers, nodes: members.length, missing, unreachable }
       if (missing.length === 0) break
     }
-    let out: ViewPartial = { view, groups: new Map() }
-    for (const a of best!.answers) for (const part of a.parts) out = mergePartials(def, out, deserializePartial(def, part))
+    // merged in place and in slices, as SpeedLayer.query does with its workers' parts
+    const out = await mergeSerialized(def, best!.answers.flatMap((a) => a.parts))
     return Object.assign(out, { coverage: { nodes: best!.nodes, missing: best!.missing, unreachable: best!.unreachable } })
   }
 

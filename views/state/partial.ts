@@ -204,6 +204,25 @@ export class PartialReader {
   }
 }
 
+/**
+ * The merge of serialized partials, read in steps: the thread is handed back
+ * (setImmediate) whenever a run of steps has taken `sliceMs`, so that merging
+ * thousands of groups on a thread that also serves requests does not stall them.
+ */
+export async function mergeSerialized(view: ViewDef, parts: readonly Uint8Array[], sliceMs = 3): Promise<ViewPartial> {
+  const out: ViewPartial = { view: view.name, groups: new Map() }
+  let slice = performance.now()
+  for (const bytes of parts) {
+    const reader = new PartialReader(view, bytes)
+    while (!reader.mergeInto(out, 256)) {
+      if (performance.now() - slice < sliceMs) continue
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      slice = performance.now()
+    }
+  }
+  return out
+}
+
 export function deserializePartial(view: ViewDef, bytes: Uint8Array): ViewPartial {
   const out: ViewPartial = { view: view.name, groups: new Map() }
   new PartialReader(view, bytes).mergeInto(out)

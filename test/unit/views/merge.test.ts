@@ -8,7 +8,7 @@ import type { ViewDef } from '../../../views/dsl.js'
 import { evaluate } from '../../../views/evaluate.js'
 import type { TimedEvent } from '../../../views/evaluate.js'
 import { sameRows } from '../../helpers/rows.js'
-import { deserializePartial, finalize, mergeInto, mergePartials, PartialReader, partialOf, serializePartial } from '../../../views/state/partial.js'
+import { deserializePartial, finalize, mergeInto, mergePartials, mergeSerialized, PartialReader, partialOf, serializePartial } from '../../../views/state/partial.js'
 import type { ViewPartial } from '../../../views/state/partial.js'
 import { EventGenerator } from '../../../src/generator/generator.js'
 import { EventValidator } from '../../../src/events/validate.js'
@@ -85,6 +85,9 @@ for (const seed of [101, 202]) {
         if (p.groups.size > 7) t.ok(steps > 1, `${view.name}: read in ${steps} steps`)
       }
       t.same(serializePartial(view, stepped), serializePartial(view, inPlace), `${view.name}: PartialReader steps`)
+      // the same, yielding to the event loop between slices (0 ms: after every step)
+      const sliced = await mergeSerialized(view, keyParts.map((p) => serializePartial(view, p)), 0)
+      t.same(serializePartial(view, sliced), serializePartial(view, inPlace), `${view.name}: mergeSerialized`)
     }
   })
 }
