@@ -7,7 +7,8 @@
 // several measures is tested once, counts and sums update in place.
 //
 // Semantics are those of views/semantics.ts and views/state/measures.ts; the
-// speed-layer equality tests hold the generated code to the reference evaluator.
+// speed-layer equality tests hold the generated code to the reference evaluator,
+// and test/unit/actors/view-compiler.test.ts to the interpreted path, byte for byte.
 import type { Filter, KeyRef, Measure, ValueRef, ViewDef } from '../views/dsl.js'
 import type { EventRecord } from '../views/semantics.js'
 import type { MeasureOps } from '../views/state/measures.js'
