@@ -20,7 +20,7 @@ import type { ViewPartial } from '../views/state/partial.js'
 import type { FormedPair } from '../views/state/pair-matcher.js'
 import type { Reader, Writer } from '../views/state/codec.js'
 import { HOUR } from '../src/events/time.js'
-import { compileAdd } from './view-compiler.js'
+import { compileAdd, dateMemo, instantMemo } from './view-compiler.js'
 import type { AddFn } from './view-compiler.js'
 
 interface LiveGroup {
@@ -50,36 +50,13 @@ export interface GroupFilter {
 
 type Accessor = (e: EventRecord, time: number) => Scalar
 
-// Computed values that depend on the time alone, remembered for the last time
-// seen: every view an event feeds asks again, and each answer is a new string.
-let memoTime = NaN
-let memoDate: Scalar = null
-let memoInstant: Scalar = null
-let memoInstantTime = NaN
-function memoOfTime(ref: 'time' | 'date'): Accessor {
-  if (ref === 'date') {
-    return (e, time) => {
-      if (time !== memoTime) {
-        memoDate = valueOf('date', e, time)
-        memoTime = time
-      }
-      return memoDate
-    }
-  }
-  return (e, time) => {
-    if (time !== memoInstantTime) {
-      memoInstant = valueOf('time', e, time)
-      memoInstantTime = time
-    }
-    return memoInstant
-  }
-}
-
 function accessor(ref: ValueRef): Accessor {
   switch (ref) {
+    // the generated code's memos: every view an event feeds asks again
     case 'time':
+      return (_e, time) => instantMemo(time)
     case 'date':
-      return memoOfTime(ref)
+      return (_e, time) => dateMemo(time)
     case 'score_pct':
     case 'position_pct':
     case 'hour':

@@ -46,9 +46,6 @@ export const DEFAULT_SPEED_OPTIONS: SpeedOptions = {
 /** Reads a worker takes while two state tasks are there; more wait in the pool's queue. */
 const READS_AT_WORKER = 16
 
-/** Longest run of merging a query's partials before other work on the thread gets a turn (ms). */
-const MERGE_SLICE_MS = 3
-
 export const snapshotKey = (prefix: string, topic: string, partition: number): string =>
   `${prefix}_speed/snapshots/${topic}/${partition}.snap`
 
@@ -234,8 +231,8 @@ export class SpeedLayer {
     const view = viewNamed(name)
     if (view === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown view ${name}`)
     // merged on this thread, which also serves HTTP: a read of thousands of
-    // groups takes tens of ms, so it yields every MERGE_SLICE_MS
-    return mergeSerialized(view, await this.queryBytes(name, filter), MERGE_SLICE_MS)
+    // groups takes tens of ms, so mergeSerialized yields between slices
+    return mergeSerialized(view, await this.queryBytes(name, filter))
   }
 
   /**

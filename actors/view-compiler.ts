@@ -24,9 +24,10 @@ export type AddFn = (e: EventRecord, time: number) => void
 
 // Values that depend on the event time alone, remembered while it stays in the
 // same day (dates) or millisecond (instants): each call would make a new string.
+// The interpreted path (LiveView.addGeneric) uses them too.
 let dayStart = NaN
 let dayText = ''
-function dateMemo(time: number): string {
+export function dateMemo(time: number): string {
   if (!(time >= dayStart && time < dayStart + DAY)) {
     dayStart = time - (((time % DAY) + DAY) % DAY)
     dayText = dateOf(time)
@@ -35,7 +36,7 @@ function dateMemo(time: number): string {
 }
 let instantTime = NaN
 let instantText = ''
-function instantMemo(time: number): string {
+export function instantMemo(time: number): string {
   if (time !== instantTime) {
     instantText = formatInstant(time)
     instantTime = time

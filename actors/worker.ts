@@ -67,7 +67,7 @@ async function drain(): Promise<void> {
   draining = true
   for (let item = ordered.shift(); item !== undefined; item = ordered.shift()) {
     try {
-      item.resolve(item.task.op === 'apply' ? await applySliced(item.task) : run(item.task))
+      item.resolve(await run(item.task))
     } catch (err) {
       item.reject(err)
     }
