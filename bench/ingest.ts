@@ -7,7 +7,7 @@
 //   npx tsc -p . && npm run services:up && node dist/bench/ingest.js [events] [intensity]
 import { pathToFileURL } from 'node:url'
 import { LOCAL_SERVICES } from '../src/config.js'
-import { createKafka, physicalTopics } from '../src/kafka/client.js'
+import { createKafka, deleteTopics, physicalTopics } from '../src/kafka/client.js'
 import { S3Store } from '../src/store/s3-store.js'
 import { EventGenerator } from '../src/generator/generator.js'
 import { KafkaSink, MemorySink } from '../src/generator/sinks.js'
@@ -77,6 +77,8 @@ export async function runIngestBench(events = 1_000_000, intensity = 1): Promise
   while (read < records) await new Promise((r) => setTimeout(r, 20))
   const readSeconds = (performance.now() - t0) / 1000
   await consumer.disconnect()
+  // the run's topics go: a broker loads every partition on disk at start-up
+  await deleteTopics(kafka, physicalTopics(topicPrefix))
 
   const row = (path: string, seconds: number) => ({
     path,

@@ -10,7 +10,7 @@
 //   npx tsc -p . && npm run services:up && node dist/bench/speed-kafka.js [events] [rate]
 import { pathToFileURL } from 'node:url'
 import { LOCAL_SERVICES } from '../src/config.js'
-import { createKafka, createProducer, ensureTopics, physicalTopics } from '../src/kafka/client.js'
+import { createKafka, createProducer, deleteTopics, ensureTopics, physicalTopics } from '../src/kafka/client.js'
 import { partitionFor } from '../src/kafka/partitioner.js'
 import { S3Store } from '../src/store/s3-store.js'
 import { EventGenerator } from '../src/generator/generator.js'
@@ -150,6 +150,8 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
   await producer.disconnect()
   await liveSource.stop()
   await liveLayer.close()
+  // the run's topics go: a broker loads every partition on disk at start-up
+  await deleteTopics(kafka, [...physicalTopics(topicPrefix), ...physicalTopics(livePrefix)])
 
   const rows = [
     { path: `Kafka → speed layer (${layer.options.workers} workers, 62 views)`, records: n, seconds: Math.round(speedSeconds * 100) / 100, 'events/s': Math.round(n / speedSeconds), 'vs read-only': Math.round((readSeconds / speedSeconds) * 100) / 100, 'vs Spark claim': Math.round(n / speedSeconds / SPARK_EVENTS_PER_SECOND) },

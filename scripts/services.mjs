@@ -25,7 +25,10 @@ const KAFKA_PORT = Number(process.env.PULSE_KAFKA_PORT ?? 9092)
 const S3_PORT = Number(process.env.PULSE_S3_PORT ?? 9000)
 const KAFKA_HEAP = process.env.PULSE_KAFKA_HEAP ?? '1g'
 const BUCKET = 'pulse'
+// A service that writes nothing to its log for this long is given up on; one
+// still logging (a broker recovering many partitions) gets up to READY_LIMIT_MS.
 const READY_TIMEOUT_MS = 90_000
+const READY_LIMIT_MS = 15 * 60_000
 
 const say = (msg) => console.log(`services: ${msg}`)
 
@@ -112,19 +115,35 @@ function tail(path, lines = 30) {
   }
 }
 
-async function waitReady(name, pid, check) {
+/** Bytes in a file, 0 when absent. */
+const sizeOf = (path) => (existsSync(path) ? statSync(path).size : 0)
+
+/**
+ * Waits until `check` passes. `progressLog` is the file the service writes its
+ * progress to (also tailed when it fails): while it grows, the wait goes on.
+ */
+async function waitReady(name, pid, check, progressLog = logFile(name)) {
   const started = Date.now()
+  let lastProgress = started
+  let lastSize = sizeOf(progressLog)
   let dots = 0
-  while (Date.now() - started < READY_TIMEOUT_MS) {
-    if (!alive(pid)) fail(`${name} exited during start-up; last lines of ${logFile(name)}:\n${tail(logFile(name))}`)
+  const why = (what) => `${name} ${what}; last lines of ${progressLog}:\n${tail(progressLog)}`
+  while (Date.now() - lastProgress < READY_TIMEOUT_MS && Date.now() - started < READY_LIMIT_MS) {
+    if (!alive(pid)) fail(why('exited during start-up'))
     if (await check()) {
       say(`${name} ready in ${((Date.now() - started) / 1000).toFixed(1)}s`)
       return
     }
+    const size = sizeOf(progressLog)
+    if (size !== lastSize) {
+      lastSize = size
+      lastProgress = Date.now()
+    }
     if (++dots % 10 === 0) say(`waiting for ${name}… ${Math.round((Date.now() - started) / 1000)}s`)
     await sleep(500)
   }
-  fail(`${name} did not become ready within ${READY_TIMEOUT_MS / 1000}s; last lines of ${logFile(name)}:\n${tail(logFile(name))}`)
+  const stalled = Date.now() - lastProgress >= READY_TIMEOUT_MS
+  fail(why(stalled ? `did not become ready and logged nothing for ${READY_TIMEOUT_MS / 1000}s` : `did not become ready within ${READY_LIMIT_MS / 60_000} min`))
 }
 
 // ------------------------------------------------------------------ Kafka
@@ -223,7 +242,8 @@ async function kafkaUp() {
       return false
     }
   }
-  await waitReady('kafka', started, async () => startedLine() && (await portAnswers(KAFKA_PORT)))
+  // a broker with many partitions on disk takes minutes to load them; it logs as it goes
+  await waitReady('kafka', started, async () => startedLine() && (await portAnswers(KAFKA_PORT)), serverLog)
 }
 
 // ------------------------------------------------------------------ S3Proxy

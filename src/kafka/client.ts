@@ -52,3 +52,22 @@ export async function ensureTopics(kafka: Kafka, partitions: number, topics: rea
     await admin.disconnect()
   }
 }
+
+/**
+ * Deletes topics (a test's or a benchmark's own, under its prefix) so that runs
+ * do not pile up partitions the broker must load at every start. Topics already
+ * gone are not an error.
+ */
+export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin: Admin = kafka.admin()
+  try {
+    await admin.connect()
+    const existing = new Set(await admin.listTopics())
+    const present = topics.filter((t) => existing.has(t))
+    if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 30_000 })
+  } catch (err) {
+    throw new PulseError('PULSE_ERR_KAFKA', [`cannot delete topics: ${(err as Error).message}`], { cause: err })
+  } finally {
+    await admin.disconnect()
+  }
+}

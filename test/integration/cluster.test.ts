@@ -7,7 +7,7 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { requireServices } from '../helpers/services.js'
+import { dropTopics, requireServices } from '../helpers/services.js'
 import { sameRows } from '../helpers/rows.js'
 import { records, validEvents } from '../helpers/stream.js'
 import { LOCAL_SERVICES } from '../../src/config.js'
@@ -21,6 +21,7 @@ import type { Row } from '../../views/evaluate.js'
 
 const run = `cluster${Date.now().toString(36)}`
 const topicPrefix = `${run}.`
+t.teardown(dropTopics(topicPrefix))
 const PORTS = [18181, 18182, 18183]
 const BATCH_EVERY_S = 20
 const env = {

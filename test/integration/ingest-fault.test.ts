@@ -4,7 +4,7 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { requireServices } from '../helpers/services.js'
+import { dropTopics, requireServices } from '../helpers/services.js'
 import { download, queryMaster } from '../helpers/master.js'
 import { LOCAL_SERVICES } from '../../src/config.js'
 import { createKafka } from '../../src/kafka/client.js'
@@ -16,6 +16,7 @@ import { Rng } from '../../src/generator/rng.js'
 
 const run = `fault${Date.now().toString(36)}`
 const topicPrefix = `${run}.`
+t.teardown(dropTopics(topicPrefix))
 const prefix = `test-runs/${run}/`
 const COUNT = 1_000_000
 const env = {

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { requireServices } from '../helpers/services.js'
+import { dropTopics, requireServices } from '../helpers/services.js'
 import { download, queryMaster } from '../helpers/master.js'
 import { LOCAL_SERVICES } from '../../src/config.js'
 import { createKafka } from '../../src/kafka/client.js'
@@ -15,6 +15,7 @@ import { Ingester } from '../../src/ingest/ingester.js'
 
 const run = `it${Date.now().toString(36)}`
 const topicPrefix = `${run}.`
+t.teardown(dropTopics(topicPrefix))
 const prefix = `test-runs/${run}/`
 const kafka = createKafka({ ...LOCAL_SERVICES.kafka, clientId: 'pulse-test' })
 const store = new S3Store(LOCAL_SERVICES.s3)

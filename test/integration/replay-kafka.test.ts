@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { promisify } from 'node:util'
-import { requireServices } from '../helpers/services.js'
+import { dropTopics, requireServices } from '../helpers/services.js'
 import { LOCAL_SERVICES } from '../../src/config.js'
 import { createKafka, physicalTopics } from '../../src/kafka/client.js'
 import { partitionFor } from '../../src/kafka/partitioner.js'
@@ -16,6 +16,7 @@ import type { ReplaySummary } from '../../src/replay/run.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-replay-kafka-'))
 const prefix = `replaytest${process.pid}${Date.now().toString(36)}.`
+t.teardown(dropTopics(prefix))
 const kafka = createKafka({ ...LOCAL_SERVICES.kafka, clientId: 'pulse-test' })
 const run = promisify(execFile)
 const pulse = (args: string[], env: Record<string, string> = {}) =>

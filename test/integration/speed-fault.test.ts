@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { requireServices } from '../helpers/services.js'
+import { dropTopics, requireServices } from '../helpers/services.js'
 import { sameRows } from '../helpers/rows.js'
 import { LOCAL_SERVICES } from '../../src/config.js'
 import { createKafka } from '../../src/kafka/client.js'
@@ -20,6 +20,7 @@ import type { Row } from '../../views/evaluate.js'
 
 const run = `speedfault${Date.now().toString(36)}`
 const topicPrefix = `${run}.`
+t.teardown(dropTopics(topicPrefix))
 const COUNT = 1_000_000
 const dir = mkdtempSync(join(tmpdir(), 'pulse-speed-fault-'))
 const env = {
