@@ -15,7 +15,7 @@ import { keysOf, valueOf } from '../views/semantics.js'
 import type { EventRecord, KeyTuple, Scalar } from '../views/semantics.js'
 import { opsFor } from '../views/state/measures.js'
 import type { MeasureOps } from '../views/state/measures.js'
-import { groupId } from '../views/state/partial.js'
+import { groupId, writeGroup } from '../views/state/partial.js'
 import type { ViewPartial } from '../views/state/partial.js'
 import type { FormedPair } from '../views/state/pair-matcher.js'
 import type { Reader, Writer } from '../views/state/codec.js'
@@ -23,7 +23,7 @@ import { HOUR } from '../src/events/time.js'
 import { compileAdd, dateMemo, instantMemo } from './view-compiler.js'
 import type { AddFn } from './view-compiler.js'
 
-interface LiveGroup {
+export interface LiveGroup {
   window: number | null
   key: KeyTuple
   states: unknown[]
@@ -278,42 +278,34 @@ export class LiveView {
   }
 
   /**
-   * The view's partial over every bucket, restricted to the groups `filter`
-   * selects. Groups are found through the window and key maps: a key filter
-   * descends one branch per filtered column, a time range skips whole windows
-   * (or hours), so a point query costs what it selects, not every group.
+   * Calls `each` for every group `filter` selects. Groups are found through the
+   * window and key maps: a key filter descends one branch per filtered column, a
+   * time range skips whole windows (or hours), so a point query costs what it
+   * selects, not every group. The groups are the live ones: read, don't keep.
    */
-  partial(filter: GroupFilter = {}, into?: ViewPartial): ViewPartial {
-    const out = into ?? { view: this.def.name, groups: new Map() }
+  select(filter: GroupFilter, each: (g: LiveGroup) => void): void {
     const keyNames = Object.keys(this.def.key)
     const keys = filter.keys ?? {}
     // a filter on a column the view does not have selects nothing
-    if (Object.keys(keys).some((k) => !keyNames.includes(k))) return out
+    if (Object.keys(keys).some((k) => !keyNames.includes(k))) return
     const wanted = keyNames.map((k) => keys[k])
     const from = filter.from ?? -Infinity
     const to = filter.to ?? Infinity
     const w = this.def.window
-    const take = (g: LiveGroup): void => {
-      const id = groupId(g.window, g.key)
-      const mine = out.groups.get(id)
-      const { ops } = this
-      if (mine === undefined) out.groups.set(id, { window: g.window, key: g.key, states: g.states.map((s, i) => ops[i]!.merge(ops[i]!.init(), s)) })
-      else mine.states = mine.states.map((s: unknown, i: number) => ops[i]!.merge(s, g.states[i]))
-    }
     const visit = (level: Level, depth: number): void => {
       if (wanted.length === 0) {
         const g = level.get(NO_KEY) as LiveGroup | undefined
-        if (g !== undefined) take(g)
+        if (g !== undefined) each(g)
         return
       }
       const leaf = depth === wanted.length - 1
       const v = wanted[depth]
       if (v !== undefined) {
         const next = level.get(v)
-        if (next !== undefined) leaf ? take(next as LiveGroup) : visit(next as Level, depth + 1)
+        if (next !== undefined) leaf ? each(next as LiveGroup) : visit(next as Level, depth + 1)
         return
       }
-      for (const next of level.values()) leaf ? take(next as LiveGroup) : visit(next as Level, depth + 1)
+      for (const next of level.values()) leaf ? each(next as LiveGroup) : visit(next as Level, depth + 1)
     }
     for (const [hour, b] of this.buckets) {
       if (w === undefined) {
@@ -326,6 +318,18 @@ export class LiveView {
         if (start + w.size > from && start < to) visit(level, 0)
       }
     }
+  }
+
+  /** The view's partial of the groups `filter` selects (merged into `into` when given), states copied. */
+  partial(filter: GroupFilter = {}, into?: ViewPartial): ViewPartial {
+    const out = into ?? { view: this.def.name, groups: new Map() }
+    const { ops } = this
+    this.select(filter, (g) => {
+      const id = groupId(g.window, g.key)
+      const mine = out.groups.get(id)
+      if (mine === undefined) out.groups.set(id, { window: g.window, key: g.key, states: g.states.map((s, i) => ops[i]!.merge(ops[i]!.init(), s)) })
+      else mine.states = mine.states.map((s: unknown, i: number) => ops[i]!.merge(s, g.states[i]))
+    })
     return out
   }
 
@@ -334,13 +338,7 @@ export class LiveView {
     w.varint(this.buckets.size)
     for (const [hour, b] of this.buckets) {
       w.f64(hour).varint(b.list.length)
-      for (const g of b.list) {
-        if (g.window === null) w.u8(0)
-        else w.u8(1).f64(g.window)
-        w.varint(g.key.length)
-        for (const k of g.key) w.scalar(k)
-        g.states.forEach((s, i) => this.ops[i]!.write(w, s))
-      }
+      for (const g of b.list) writeGroup(w, this.ops, g)
     }
   }
 

@@ -18,7 +18,7 @@ import { RecentIds } from '../src/events/recent-ids.js'
 import { HOUR, MINUTE } from '../src/events/time.js'
 import { pulseError } from '../src/errors.js'
 import { LiveView } from './live-view.js'
-import type { GroupFilter } from './live-view.js'
+import type { GroupFilter, LiveGroup } from './live-view.js'
 
 export interface ActorOptions {
   /** Watermark = max event time − lateness. */
@@ -214,6 +214,11 @@ export class PartitionActor {
   /** The named view's partial over this actor's groups (merged into `into` when given). */
   query(name: string, filter: GroupFilter = {}, into?: ViewPartial): ViewPartial | undefined {
     return this.view(name)?.partial(filter, into)
+  }
+
+  /** Calls `each` for the named view's live groups that `filter` selects (see LiveView.select). */
+  select(name: string, filter: GroupFilter, each: (g: LiveGroup) => void): void {
+    this.view(name)?.select(filter, each)
   }
 
   /**

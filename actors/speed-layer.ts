@@ -64,6 +64,8 @@ class Host {
   private gate: Promise<unknown> = Promise.resolve()
   private fence: Promise<unknown> = Promise.resolve()
   private waiters: Array<() => void> = []
+  /** Reads sent to the worker and not yet begun there (shared with it: see worker.ts). */
+  private readonly readsWaiting = new Int32Array(new SharedArrayBuffer(4))
 
   constructor(options: SpeedOptions) {
     this.pool = new Piscina({
@@ -74,7 +76,7 @@ class Host {
       // worker queues state tasks itself and runs reads between apply slices
       concurrentTasksPerWorker: 2 + READS_AT_WORKER,
       idleTimeout: Infinity,
-      workerData: { actor: options.actor },
+      workerData: { actor: options.actor, reads: this.readsWaiting.buffer },
     })
   }
 
@@ -101,14 +103,17 @@ class Host {
 
   /**
    * A read (query, stats) goes straight to the pool instead of behind every
-   * queued batch: the worker runs it between two slices of the batch it is
-   * applying (worker.ts), so a query waits for a slice, not a full mailbox. Reads change no
+   * queued batch, and is counted where the worker sees it: the batch being
+   * applied yields to it within a few dozen records (worker.ts). Reads change no
    * state, so they need no place in the actors' order; only a cutoff move,
    * an open or a close submitted before a read is waited for, so that a read
    * sees the cutoff that was set when it was submitted.
    */
   read<T>(task: Task): Promise<T> {
-    return this.fence.then(() => this.pool.run(task) as Promise<T>)
+    return this.fence.then(() => {
+      Atomics.add(this.readsWaiting, 0, 1)
+      return this.pool.run(task) as Promise<T>
+    })
   }
 
   async room(limit: number): Promise<void> {

@@ -1,10 +1,11 @@
 // A Piscina worker hosting partition actors. Each worker runs one thread, so an
 // actor is only ever touched by one thread. Tasks that change state (apply,
 // open, close, cutoff, snapshot) run one at a time in arrival order from a
-// queue of the worker's own, so an actor sees its batches in offset order; a
-// batch is applied APPLY_SLICE records at a time, and reads (query, stats)
-// run as they arrive, between slices: a query waits for a slice, not for a
-// whole batch.
+// queue of the worker's own, so an actor sees its batches in offset order.
+// Reads (query, stats) run as they arrive: the host counts the reads it has sent
+// in a shared counter, and a batch being applied looks at it every READ_CHECK
+// records and yields to the event loop (where the read's message waits) when it
+// is not zero. A query waits for a few dozen records, not for a whole batch.
 import { move, workerData } from 'piscina'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
@@ -12,8 +13,8 @@ import { forEachRecord, isTextBatch } from './record-batch.js'
 import type { RecordBatch } from './record-batch.js'
 import type { GroupFilter } from './live-view.js'
 import { viewNamed } from '../views/catalog/index.js'
-import { serializePartial } from '../views/state/partial.js'
-import type { ViewPartial } from '../views/state/partial.js'
+import { serializeGroups } from '../views/state/partial.js'
+import type { Group } from '../views/state/partial.js'
 
 export type Task =
   | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null; startOffset?: number }
@@ -47,7 +48,10 @@ export interface ActorSnapshot {
   bytes: Uint8Array
 }
 
-const options = (workerData as { actor: ActorOptions }).actor
+const data = workerData as { actor: ActorOptions; reads: SharedArrayBuffer }
+const options = data.actor
+/** Reads sent by the host and not yet begun here. */
+const readsWaiting = new Int32Array(data.reads)
 const actors = new Map<string, PartitionActor>()
 const idOf = (topic: string, partition: number) => `${topic}/${partition}`
 
@@ -57,8 +61,8 @@ function actor(topic: string, partition: number): PartitionActor {
   return a
 }
 
-/** Records applied between two chances for reads to run. */
-const APPLY_SLICE = 512
+/** Records applied between two looks at the read counter. */
+const READ_CHECK = 64
 
 const ordered: Array<{ task: Task; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = []
 let draining = false
@@ -81,16 +85,23 @@ async function applySliced(task: Extract<Task, { op: 'apply' }>): Promise<number
   const a = actor(task.topic, task.partition)
   const text = isTextBatch(task)
   const n = task.ends.length
-  for (let from = 0; from < n; from += APPLY_SLICE) {
-    if (from > 0) await turn()
-    const now = Date.now()
-    forEachRecord(task, (value, offset) => a.apply(value, offset, now), from, Math.min(n, from + APPLY_SLICE), text)
+  let now = Date.now()
+  const each = (value: Uint8Array | string, offset: number) => a.apply(value, offset, now)
+  for (let from = 0; from < n; from += READ_CHECK) {
+    if (from > 0) {
+      if (Atomics.load(readsWaiting, 0) > 0) await turn()
+      now = Date.now()
+    }
+    forEachRecord(task, each, from, Math.min(n, from + READ_CHECK), text)
   }
   return a.nextOffset
 }
 
 export default function handle(task: Task): unknown {
-  if (task.op === 'query' || task.op === 'stats') return run(task)
+  if (task.op === 'query' || task.op === 'stats') {
+    Atomics.sub(readsWaiting, 0, 1)
+    return run(task)
+  }
   return new Promise((resolve, reject) => {
     ordered.push({ task, resolve, reject })
     if (!draining) void drain()
@@ -121,13 +132,16 @@ function run(task: Task): unknown {
     case 'query': {
       const view = viewNamed(task.view)
       if (view === undefined) return null
-      const into: ViewPartial = { view: view.name, groups: new Map() }
       // a cluster gather names the partitions each node answers for (the group's assignment)
       const only = task.partitions === undefined ? undefined : new Set(task.partitions)
+      // the live groups are written as they are, straight away: no copies, no
+      // merge here of a group two actors hold (the reader merges repeats)
+      const selected: Group[] = []
+      const take = (g: Group) => void selected.push(g)
       for (const a of actors.values()) {
-        if (a.topic === view.topic && (only === undefined || only.has(idOf(a.topic, a.partition)))) a.query(view.name, task.filter, into)
+        if (a.topic === view.topic && (only === undefined || only.has(idOf(a.topic, a.partition)))) a.select(view.name, task.filter, take)
       }
-      return move(serializePartial(view, into))
+      return move(serializeGroups(view, selected))
     }
     case 'cutoff': {
       let removed = 0

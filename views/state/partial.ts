@@ -6,6 +6,8 @@
 //   u8 version (1), string view name, varint group count, then per group:
 //   u8 has-window, [f64 window start], varint key length, key scalars,
 //   then each measure's state in definition order (see measures.ts).
+// A group may appear more than once (a worker writes each of its actors'
+// groups as they are, without merging them first); readers merge repeats.
 import type { Measure, ViewDef } from '../dsl.js'
 import { feeds, keysOf, valueOf, windowsFor, passes } from '../semantics.js'
 import type { EventRecord, KeyTuple } from '../semantics.js'
@@ -148,19 +150,26 @@ export function finalize(view: ViewDef, p: ViewPartial): Row[] {
   return sortRows(view, rows)
 }
 
-export function serializePartial(view: ViewDef, p: ViewPartial): Uint8Array {
+/** Writes one group: window, key, then each measure's state. */
+export function writeGroup(w: Writer, ops: readonly MeasureOps<unknown>[], g: Group): void {
+  if (g.window === null) w.u8(0)
+  else w.u8(1).f64(g.window)
+  w.varint(g.key.length)
+  for (let k = 0; k < g.key.length; k++) w.scalar(g.key[k]!)
+  for (let i = 0; i < ops.length; i++) ops[i]!.write(w, g.states[i])
+}
+
+/** Serializes groups as they are, in the given order, repeats included (see the format above). */
+export function serializeGroups(view: ViewDef, groups: readonly Group[]): Uint8Array {
   const { ops } = compile(view)
-  const w = new Writer().u8(1).string(view.name).varint(p.groups.size)
-  // groups in id order: equal partials give equal bytes
-  for (const id of [...p.groups.keys()].sort()) {
-    const g = p.groups.get(id)!
-    if (g.window === null) w.u8(0)
-    else w.u8(1).f64(g.window)
-    w.varint(g.key.length)
-    for (const k of g.key) w.scalar(k)
-    g.states.forEach((s, i) => ops[i]!.write(w, s))
-  }
+  const w = new Writer().u8(1).string(view.name).varint(groups.length)
+  for (let i = 0; i < groups.length; i++) writeGroup(w, ops, groups[i]!)
   return w.finish()
+}
+
+/** Serializes a partial, groups in id order: equal partials give equal bytes. */
+export function serializePartial(view: ViewDef, p: ViewPartial): Uint8Array {
+  return serializeGroups(view, [...p.groups.keys()].sort().map((id) => p.groups.get(id)!))
 }
 
 /**
