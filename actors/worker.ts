@@ -13,8 +13,7 @@ import { forEachRecord, isTextBatch } from './record-batch.js'
 import type { RecordBatch } from './record-batch.js'
 import type { GroupFilter } from './live-view.js'
 import { viewNamed } from '../views/catalog/index.js'
-import { serializeGroups } from '../views/state/partial.js'
-import type { Group } from '../views/state/partial.js'
+import { GroupCollector, serializeGroups } from '../views/state/partial.js'
 
 export type Task =
   | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null; startOffset?: number }
@@ -134,14 +133,12 @@ function run(task: Task): unknown {
       if (view === undefined) return null
       // a cluster gather names the partitions each node answers for (the group's assignment)
       const only = task.partitions === undefined ? undefined : new Set(task.partitions)
-      // the live groups are written as they are, straight away: no copies, no
-      // merge here of a group two actors hold (the reader merges repeats)
-      const selected: Group[] = []
-      const take = (g: Group) => void selected.push(g)
-      for (const a of actors.values()) {
-        if (a.topic === view.topic && (only === undefined || only.has(idOf(a.topic, a.partition)))) a.select(view.name, task.filter, take)
-      }
-      return move(serializeGroups(view, selected))
+      const owners = [...actors.values()].filter((a) => a.topic === view.topic && (only === undefined || only.has(idOf(a.topic, a.partition))))
+      // the live groups are written as they are; only a group that two actors
+      // hold is merged (into a copy), so the serving thread reads each once
+      const collect = new GroupCollector(view, owners.length > 1)
+      for (const a of owners) a.select(view.name, task.filter, collect.add)
+      return move(serializeGroups(view, collect.groups))
     }
     case 'cutoff': {
       let removed = 0

@@ -159,6 +159,46 @@ export function writeGroup(w: Writer, ops: readonly MeasureOps<unknown>[], g: Gr
   for (let i = 0; i < ops.length; i++) ops[i]!.write(w, g.states[i])
 }
 
+/**
+ * Gathers groups by reference (live state: read, never written) for
+ * serializeGroups, merging a group that comes again (from another actor) into a
+ * copy, so that each is written once. With one source of groups, `dedupe`
+ * false skips the identities altogether.
+ */
+export class GroupCollector {
+  readonly groups: Group[] = []
+  private readonly ops: MeasureOps<unknown>[]
+  private readonly index = new Map<string, number>()
+  /** positions holding a merged copy rather than a live group */
+  private readonly copies = new Set<number>()
+
+  constructor(view: ViewDef, private readonly dedupe: boolean) {
+    this.ops = compile(view).ops
+  }
+
+  readonly add = (g: Group): void => {
+    if (!this.dedupe) {
+      this.groups.push(g)
+      return
+    }
+    const id = groupId(g.window, g.key)
+    const at = this.index.get(id)
+    if (at === undefined) {
+      this.index.set(id, this.groups.length)
+      this.groups.push(g)
+      return
+    }
+    const ops = this.ops
+    const mine = this.groups[at]!
+    if (!this.copies.has(at)) {
+      this.copies.add(at)
+      this.groups[at] = { window: mine.window, key: mine.key, states: mine.states.map((s, i) => ops[i]!.merge(ops[i]!.init(), s)) }
+    }
+    const states = this.groups[at]!.states
+    for (let i = 0; i < ops.length; i++) states[i] = ops[i]!.merge(states[i], g.states[i])
+  }
+}
+
 /** Serializes groups as they are, in the given order, repeats included (see the format above). */
 export function serializeGroups(view: ViewDef, groups: readonly Group[]): Uint8Array {
   const { ops } = compile(view)

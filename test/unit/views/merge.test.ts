@@ -8,7 +8,7 @@ import type { ViewDef } from '../../../views/dsl.js'
 import { evaluate } from '../../../views/evaluate.js'
 import type { TimedEvent } from '../../../views/evaluate.js'
 import { sameRows } from '../../helpers/rows.js'
-import { deserializePartial, finalize, mergeInto, mergePartials, mergeSerialized, PartialReader, partialOf, serializePartial } from '../../../views/state/partial.js'
+import { deserializePartial, finalize, GroupCollector, mergeInto, mergePartials, mergeSerialized, PartialReader, partialOf, serializeGroups, serializePartial } from '../../../views/state/partial.js'
 import type { ViewPartial } from '../../../views/state/partial.js'
 import { EventGenerator } from '../../../src/generator/generator.js'
 import { EventValidator } from '../../../src/events/validate.js'
@@ -88,6 +88,17 @@ for (const seed of [101, 202]) {
       // the same, yielding to the event loop between slices (0 ms: after every step)
       const sliced = await mergeSerialized(view, keyParts.map((p) => serializePartial(view, p)), 0)
       t.same(serializePartial(view, sliced), serializePartial(view, inPlace), `${view.name}: mergeSerialized`)
+
+      // as a worker writes a query: groups by reference, those two parts hold
+      // merged once (GroupCollector) or left as repeats for the reader to merge
+      const before = keyParts.map((p) => serializePartial(view, p))
+      const collect = new GroupCollector(view, true)
+      for (const p of keyParts) for (const g of p.groups.values()) collect.add(g)
+      t.equal(collect.groups.length, inPlace.groups.size, `${view.name}: each group collected once`)
+      t.same(serializePartial(view, deserializePartial(view, serializeGroups(view, collect.groups))), serializePartial(view, inPlace), `${view.name}: collected groups`)
+      t.same(keyParts.map((p) => serializePartial(view, p)), before, `${view.name}: the collected groups are left unchanged`)
+      const repeats = keyParts.flatMap((p) => [...p.groups.values()])
+      t.same(serializePartial(view, await mergeSerialized(view, [serializeGroups(view, repeats)], 0)), serializePartial(view, inPlace), `${view.name}: repeated groups merge when read`)
     }
   })
 }

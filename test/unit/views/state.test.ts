@@ -16,6 +16,20 @@ t.test('codec: varints, floats, strings, scalars round-trip; bytes by hand', asy
   t.ok(r.done)
 })
 
+t.test('codec: strings of every kind round-trip (ASCII fast path, multi-byte, long, empty)', async (t) => {
+  const texts = ['', 'a', '\u007f', '\u0080', 'c12-v345', 'x'.repeat(32), 'y'.repeat(33), 'z'.repeat(1000), 'ascii then é', 'é then ascii', '日本語', '😀 emoji', 'a\u0000b']
+  const w = new Writer()
+  for (const s of texts) w.string(s)
+  const r = new Reader(w.finish())
+  for (const s of texts) t.equal(r.string(), s, JSON.stringify(s).slice(0, 40))
+  t.ok(r.done)
+  // the length prefix is the UTF-8 byte length, whichever path wrote it
+  t.same([...new Writer().string('é').finish()], [2, 0xc3, 0xa9])
+  t.same([...new Writer().string('ab').finish()], [2, 0x61, 0x62])
+  // invalid UTF-8 in a short string is still refused
+  t.throws(() => new Reader(new Uint8Array([2, 0xc3, 0x28])).string(), TypeError)
+})
+
 t.test('codec: truncated or malformed input is a coded error', async (t) => {
   const bytes = new Writer().string('hello').finish()
   t.throws(() => new Reader(bytes.subarray(0, 3)).string(), { code: 'PULSE_ERR_INVALID_STATE' })
