@@ -191,8 +191,9 @@ export class GroupCollector {
     const ops = this.ops
     const mine = this.groups[at]!
     if (!this.copies.has(at)) {
+      // merge never changes its inputs: a new states array keeps the live group as it was
       this.copies.add(at)
-      this.groups[at] = { window: mine.window, key: mine.key, states: mine.states.map((s, i) => ops[i]!.merge(ops[i]!.init(), s)) }
+      this.groups[at] = { window: mine.window, key: mine.key, states: mine.states.slice() }
     }
     const states = this.groups[at]!.states
     for (let i = 0; i < ops.length; i++) states[i] = ops[i]!.merge(states[i], g.states[i])
