@@ -73,7 +73,7 @@ class Host {
       minThreads: 1,
       maxThreads: 1,
       // two state tasks at the worker (see run), and reads beside them: the
-      // worker queues state tasks itself and runs reads between apply slices
+      // worker queues state tasks itself and runs reads as they come (see read)
       concurrentTasksPerWorker: 2 + READS_AT_WORKER,
       idleTimeout: Infinity,
       workerData: { actor: options.actor, reads: this.readsWaiting.buffer },
