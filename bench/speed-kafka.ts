@@ -2,16 +2,19 @@
 //   1. throughput: N records already in Kafka, consumed and applied by
 //      `pulse speed`'s path, against a kafkajs consumer that only reads (the
 //      client's ceiling) in the same run;
-//   2. latency: records generated beforehand, produced at a steady rate (default 50,000/s); for each
-//      produced batch, the time from the broker's acknowledgement until a query
-//      round trip to the actors shows every record of it applied;
+//   2. latency: records produced at a steady rate (default 50,000/s) by a
+//      producer in its own process (bench/kafka-produce.ts); for each produced
+//      batch, the time from the broker's acknowledgement until a query round
+//      trip to the actors shows every record of it applied;
 //   3. memory: resident memory per million live groups (view × window × key).
 //
 //   npx tsc -p . && npm run services:up && node dist/bench/speed-kafka.js [events] [rate]
-import { pathToFileURL } from 'node:url'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { LOCAL_SERVICES } from '../src/config.js'
-import { createKafka, createProducer, deleteTopics, ensureTopics, physicalTopics } from '../src/kafka/client.js'
-import { partitionFor } from '../src/kafka/partitioner.js'
+import { createKafka, deleteTopics, ensureTopics, physicalTopics } from '../src/kafka/client.js'
 import { S3Store } from '../src/store/s3-store.js'
 import { EventGenerator } from '../src/generator/generator.js'
 import { KafkaSink, MemorySink } from '../src/generator/sinks.js'
@@ -80,19 +83,25 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
   const liveLayer = new SpeedLayer(store, { prefix: `bench-runs/${run}-live/`, restore: false })
   const liveSource = new KafkaSource(kafka, liveLayer, { groupId: `${run}-live`, topicPrefix: livePrefix, snapshotEveryMs: 0 })
   await liveSource.start()
-  const producer = createProducer(kafka)
-  await producer.connect()
-  const tickMs = 20
-  const perTick = Math.round((rate * tickMs) / 1000)
   const seconds = 20
-  // generated before the clock starts: generating on this thread while producing held the rate
-  // to about 35k/s of the 50k asked
-  const live = new MemorySink()
-  await runGenerator(new EventGenerator({ seed: 44, intensity: 20 }), live, { count: (rate * seconds * 21) / 20, quiet: true })
-  let next = 0
+  // the producer runs in its own process (bench/kafka-produce.ts), as it would in production
+  const producer = spawn(process.execPath, [join(fileURLToPath(new URL('.', import.meta.url)), 'kafka-produce.js'), livePrefix, String(rate), String(seconds)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const producerExit = new Promise<number | null>((resolve) => producer.once('exit', resolve))
+  const lines = createInterface({ input: producer.stdout })
   const latencies: number[] = []
   const applied = new Map<string, number>()
-  const waiting: Array<{ acked: number; need: Map<string, number> }> = []
+  const waiting: Array<{ acked: number; need: Array<[string, number]> }> = []
+  let ready!: () => void
+  const isReady = new Promise<void>((r) => (ready = r))
+  let report: { produced: number; seconds: number } | undefined
+  lines.on('line', (line) => {
+    const m = JSON.parse(line) as { ready?: true; acked?: number; need?: Array<[string, number]>; done?: true; produced?: number; seconds?: number }
+    if (m.ready) ready()
+    // acknowledgement times are epoch ms from the child; this process measures on its own clock
+    else if (m.acked !== undefined) waiting.push({ acked: m.acked - performance.timeOrigin, need: m.need! })
+    else if (m.done) report = { produced: m.produced!, seconds: m.seconds! }
+  })
+  await Promise.race([isReady, producerExit.then((code) => Promise.reject(new Error(`kafka-produce exited with ${code} before it was ready`)))])
   let polling = true
   // one query round trip to every worker at a time: what a reader would see
   const poller = (async () => {
@@ -101,7 +110,7 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
       const now = performance.now()
       for (let i = waiting.length - 1; i >= 0; i--) {
         const w = waiting[i]!
-        if ([...w.need].every(([id, last]) => (applied.get(id) ?? 0) > last)) {
+        if (w.need.every(([id, last]) => (applied.get(id) ?? 0) > last)) {
           latencies.push(now - w.acked)
           waiting.splice(i, 1)
         }
@@ -111,43 +120,12 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
   })()
   // wait for the group to be assigned before the clock starts
   await until(async () => (await liveLayer.stats()).length === PARTITIONS * 6, 100)
-  const start = performance.now()
-  let produced = 0
-  // sends overlap (up to a few in flight): one slow acknowledgement does not hold the rate back
-  const sending = new Set<Promise<void>>()
-  for (let tick = 0; tick < (seconds * 1000) / tickMs; tick++) {
-    const due = start + tick * tickMs
-    const wait = due - performance.now()
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-    while (sending.size >= 4) await Promise.race(sending)
-    const byTopic = new Map<string, Array<{ key: string; value: string; partition: number }>>()
-    for (let i = 0; i < perTick && next < live.records.length; i++) {
-      const r = live.records[next++]!
-      const topic = livePrefix + r.topic
-      let list = byTopic.get(topic)
-      if (list === undefined) byTopic.set(topic, (list = []))
-      list.push({ key: r.key, value: r.value, partition: partitionFor(r.key, PARTITIONS) })
-    }
-    const counts = new Map<string, number>()
-    for (const [topic, list] of byTopic) for (const m of list) counts.set(`${topic}/${m.partition}`, (counts.get(`${topic}/${m.partition}`) ?? 0) + 1)
-    const send = producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }).then((meta) => {
-      const acked = performance.now()
-      const need = new Map<string, number>()
-      for (const m of meta) {
-        const id = `${m.topicName}/${m.partition}`
-        need.set(id, Number(m.baseOffset) + counts.get(id)! - 1)
-      }
-      waiting.push({ acked, need })
-    })
-    sending.add(send)
-    void send.finally(() => sending.delete(send))
-    produced += perTick
-  }
-  await Promise.all(sending)
-  const produceSeconds = (performance.now() - start) / 1000
+  producer.stdin.end('go\n')
+  const code = await producerExit
+  if (code !== 0 || report === undefined) throw new Error(`kafka-produce exited with ${code}`)
+  const { produced, seconds: produceSeconds } = report
   polling = false
   await poller
-  await producer.disconnect()
   await liveSource.stop()
   await liveLayer.close()
   // the run's topics go: a broker loads every partition on disk at start-up
