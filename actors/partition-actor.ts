@@ -29,7 +29,10 @@ export interface ActorOptions {
   idleMs: number
   /** Event ids remembered per partition for dedupe. */
   dedupeIds: number
-  /** Pairing entities are forgotten when their latest event is this far behind the watermark. */
+  /**
+   * Pairing entities are forgotten when their latest event is this far behind
+   * the watermark, unless the pairing names its own horizon.
+   */
   pairHorizonMs: number
 }
 
@@ -64,6 +67,8 @@ export const newCounters = (): ActorCounters => ({ records: 0, valid: 0, invalid
 interface PairingRun {
   matcher: PairMatcher
   views: LiveView[]
+  /** the pairing's own horizon, or the actor's */
+  horizonMs: number
 }
 
 // 2 added the dropped events per hour; version 1 snapshots still restore
@@ -96,7 +101,7 @@ export class PartitionActor {
     this.views = CATALOG.filter((v) => v.topic === topic).map((v) => new LiveView(v))
     const byPairing = new Map<Pairing, LiveView[]>()
     for (const v of this.views) for (const p of v.pairings.keys()) byPairing.set(p, [...(byPairing.get(p) ?? []), v])
-    for (const [p, views] of byPairing) this.pairings.push({ matcher: new PairMatcher(p), views })
+    for (const [p, views] of byPairing) this.pairings.push({ matcher: new PairMatcher(p), views, horizonMs: p.horizonMs ?? this.options.pairHorizonMs })
     this.recent = new RecentIds(options.dedupeIds)
   }
 
@@ -143,7 +148,8 @@ export class PartitionActor {
     if (time > this.maxTime) this.maxTime = time
 
     for (const run of this.pairings) {
-      const pair = run.matcher.offer(e, time)
+      // the horizon moves with the event-driven watermark, so a replay forgets what the first run forgot
+      const pair = run.matcher.offer(e, time, watermark - run.horizonMs)
       // a pair belongs to its end event: its side of the cutoff, its lateness
       if (pair === undefined || pair.endTime < this.cutoff) continue
       const pairTooLate = pair.endTime < watermark - this.options.retentionMs
@@ -193,8 +199,7 @@ export class PartitionActor {
   /** Forgets pairing entities beyond the horizon; returns how many. */
   evict(): number {
     let n = 0
-    const before = this.eventWatermark - this.options.pairHorizonMs
-    for (const run of this.pairings) n += run.matcher.evictBefore(before)
+    for (const run of this.pairings) n += run.matcher.evictBefore(this.eventWatermark - run.horizonMs)
     return n
   }
 

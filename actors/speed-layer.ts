@@ -125,6 +125,8 @@ export interface SnapshotReport {
   actors: number
   bytes: number
   ms: number
+  /** the longest a worker stopped applying records to write one actor's state (ms) */
+  pauseMs: number
   /** each snapshotted actor's next offset */
   offsets: Array<{ topic: string; partition: number; nextOffset: number }>
 }
@@ -138,6 +140,7 @@ export class SpeedLayer {
   failure: Error | undefined
   cutoff = -Infinity
   lastSnapshot: SnapshotReport | undefined
+  private snapshotting: Promise<unknown> = Promise.resolve()
 
   constructor(
     private readonly store: ObjectStore,
@@ -214,21 +217,52 @@ export class SpeedLayer {
     if (this.failure !== undefined) throw this.failure
   }
 
-  /** Writes every actor's snapshot (state + next offset) to the store. */
-  async snapshot(): Promise<SnapshotReport> {
+  /**
+   * Writes every actor's snapshot (state + next offset) to the store. Calls
+   * queue behind one another, so a slower, older snapshot never lands last.
+   */
+  snapshot(): Promise<SnapshotReport> {
+    const next = this.snapshotting.then(() => this.snapshotNow())
+    this.snapshotting = next.catch(() => undefined)
+    return next
+  }
+
+  /**
+   * Each worker writes its actors one at a time, each as its own task in the
+   * worker's queue: the batches handed over meanwhile run between two actors'
+   * snapshots, so a worker stops applying for one actor's state at a time,
+   * not for all of its actors'. Every actor's snapshot is its own consistent
+   * (state, next offset) pair; they need not be of one instant. An actor's
+   * PUT overlaps the next actor's serialization.
+   */
+  private async snapshotNow(): Promise<SnapshotReport> {
     const t0 = performance.now()
-    const all = (await Promise.all(this.hosts.map((h) => h.run<ActorSnapshot[]>({ op: 'snapshot' })))).flat()
-    let bytes = 0
+    const byHost = new Map<Host, Array<{ topic: string; partition: number }>>()
+    for (const { topic, partition, host } of this.owned.values()) {
+      const list = byHost.get(host)
+      if (list === undefined) byHost.set(host, [{ topic, partition }])
+      else list.push({ topic, partition })
+    }
+    const report: SnapshotReport = { actors: 0, bytes: 0, ms: 0, pauseMs: 0, offsets: [] }
+    const puts: Array<Promise<unknown>> = []
     await Promise.all(
-      all.map((s) => {
-        bytes += s.bytes.length
-        // a PUT replaces the object whole: a reader sees the previous snapshot or this one
-        return this.store.put(snapshotKey(this.options.prefix, s.topic, s.partition), s.bytes, { contentType: 'application/octet-stream' })
+      [...byHost].map(async ([host, list]) => {
+        for (const { topic, partition } of list) {
+          const s = await host.run<ActorSnapshot | null>({ op: 'snapshot', topic, partition })
+          if (s === null) continue // released meanwhile: its new owner has it
+          report.actors++
+          report.bytes += s.bytes.length
+          report.pauseMs = Math.max(report.pauseMs, s.ms)
+          report.offsets.push({ topic, partition, nextOffset: s.nextOffset })
+          // a PUT replaces the object whole: a reader sees the previous snapshot or this one
+          puts.push(this.store.put(snapshotKey(this.options.prefix, topic, partition), s.bytes, { contentType: 'application/octet-stream' }))
+        }
       }),
     )
-    const offsets = all.map(({ topic, partition, nextOffset }) => ({ topic, partition, nextOffset }))
-    this.lastSnapshot = { actors: all.length, bytes, ms: performance.now() - t0, offsets }
-    return this.lastSnapshot
+    await Promise.all(puts)
+    report.ms = performance.now() - t0
+    this.lastSnapshot = report
+    return report
   }
 
   /** The view's partial state over every actor on this node, for the groups `filter` selects. */

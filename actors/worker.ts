@@ -6,7 +6,7 @@
 // in a shared counter, and a batch being applied looks at it every READ_CHECK
 // records and yields to the event loop (where the read's message waits) when it
 // is not zero. A query waits for a few dozen records, not for a whole batch.
-import { move, workerData } from 'piscina'
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
 import { forEachRecord, isTextBatch } from './record-batch.js'
@@ -19,7 +19,7 @@ export type Task =
   | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null; startOffset?: number }
   | { op: 'close'; topic: string; partition: number }
   | ({ op: 'apply' } & RecordBatch)
-  | { op: 'snapshot' }
+  | { op: 'snapshot'; topic: string; partition: number }
   | { op: 'query'; view: string; filter: GroupFilter; partitions?: readonly string[] }
   | { op: 'cutoff'; cutoff: number }
   | { op: 'stats' }
@@ -45,6 +45,8 @@ export interface ActorSnapshot {
   partition: number
   nextOffset: number
   bytes: Uint8Array
+  /** time spent writing it (ms), applying nothing meanwhile */
+  ms: number
 }
 
 const data = workerData as { actor: ActorOptions; reads: SharedArrayBuffer }
@@ -121,12 +123,14 @@ function run(task: Task): unknown {
     case 'apply':
       return applySliced(task)
     case 'snapshot': {
-      const out: ActorSnapshot[] = []
-      for (const a of actors.values()) {
-        a.evict()
-        out.push({ topic: a.topic, partition: a.partition, nextOffset: a.nextOffset, bytes: a.snapshot() })
-      }
-      return out
+      const a = actors.get(idOf(task.topic, task.partition))
+      if (a === undefined) return null
+      const t0 = performance.now()
+      a.evict()
+      const bytes = a.snapshot()
+      const out: ActorSnapshot = { topic: a.topic, partition: a.partition, nextOffset: a.nextOffset, bytes, ms: performance.now() - t0 }
+      // the bytes are transferred, not copied
+      return move({ [transferableSymbol]: bytes.buffer, [valueSymbol]: out })
     }
     case 'query': {
       const view = viewNamed(task.view)

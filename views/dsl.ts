@@ -69,6 +69,12 @@ export interface Pairing {
   readonly entity: readonly FieldName[]
   readonly start: readonly EventType[]
   readonly end: readonly EventType[]
+  /**
+   * How long (event time) a long-lived executor remembers an entity after its
+   * latest event; the speed layer's default when absent (24 h). The batch
+   * layer sees every event of its range and needs none.
+   */
+  readonly horizonMs?: number
 }
 
 export const pairing = (p: Pairing): Pairing => p

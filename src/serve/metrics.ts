@@ -38,6 +38,7 @@ export class ServeMetrics {
       registers,
     })
     const snapshotBytes = new Gauge({ name: 'pulse_speed_snapshot_bytes', help: 'Bytes written by the last snapshot', registers })
+    const snapshotPause = new Gauge({ name: 'pulse_speed_snapshot_pause_seconds', help: 'Longest a worker stopped applying records to write one actor of the last snapshot', registers })
     new Histogram({
       name: 'pulse_speed_snapshot_duration_seconds',
       help: 'Time to snapshot every actor of this node to the store (snapshots seen at scrapes)',
@@ -50,6 +51,7 @@ export class ServeMetrics {
           self.lastSnapshot = snap
           this.observe(snap.ms / 1000)
           snapshotBytes.set(snap.bytes)
+          snapshotPause.set(snap.pauseMs / 1000)
         }
       },
     })

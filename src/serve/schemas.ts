@@ -189,7 +189,7 @@ export const snapshotSchema = {
   tags: ['admin'],
   security: adminSecurity,
   response: {
-    200: { type: 'object', required: ['actors', 'bytes', 'ms'], properties: { actors: { type: 'integer' }, bytes: { type: 'integer' }, ms: { type: 'number' } } },
+    200: { type: 'object', required: ['actors', 'bytes', 'ms', 'pauseMs'], properties: { actors: { type: 'integer' }, bytes: { type: 'integer' }, ms: { type: 'number' }, pauseMs: { type: 'number' } } },
     401: errorRef,
     503: errorRef,
   },

@@ -2,8 +2,11 @@
 // start of an entity with its first strictly later end. Once a pair is formed
 // the entity is closed and later events of it are ignored (a correction that
 // would re-pair an already formed pair is not applied; see docs/views.md).
-// An entity is remembered until `evictBefore` forgets it: a long-lived
-// executor bounds its memory by a horizon of event time.
+// A long-lived executor bounds its memory by a horizon of event time: an
+// entity whose latest event is older than the horizon is forgotten. `offer`
+// applies the horizon itself (an entity past it starts afresh), so what pairs
+// never depends on when `evictBefore` last freed the memory: a snapshot, a
+// crash and a replay give the pairs an uninterrupted run gives.
 import type { Pairing } from '../dsl.js'
 import type { EventRecord } from '../semantics.js'
 import type { Reader, Writer } from './codec.js'
@@ -53,15 +56,18 @@ export class PairMatcher {
     return key
   }
 
-  /** Feeds one event; returns the pair it completes, if any. */
-  offer(e: EventRecord, time: number): FormedPair | undefined {
+  /**
+   * Feeds one event; returns the pair it completes, if any. An entity whose
+   * latest event is before `forgetBefore` is treated as forgotten.
+   */
+  offer(e: EventRecord, time: number, forgetBefore = -Infinity): FormedPair | undefined {
     const type = e.event_type as string
     const isStart = this.starts.has(type)
     const isEnd = this.endTypes.has(type)
     if (!isStart && !isEnd) return undefined
     const key = this.entityOf(e)
     let st = this.entities.get(key)
-    if (st === undefined) this.entities.set(key, (st = { start: undefined, ends: [], closed: false, touched: time }))
+    if (st === undefined || st.touched < forgetBefore) this.entities.set(key, (st = { start: undefined, ends: [], closed: false, touched: time }))
     if (time > st.touched) st.touched = time
     if (st.closed) return undefined
     const seen = { time, id: String(e.event_id) }
@@ -86,7 +92,7 @@ export class PairMatcher {
     return { end, endTime, seconds }
   }
 
-  /** Forgets entities whose latest event is older than `time`; returns how many. */
+  /** Frees entities whose latest event is older than `time` (a horizon `offer` has passed); returns how many. */
   evictBefore(time: number): number {
     let n = 0
     for (const [key, st] of this.entities) {

@@ -79,6 +79,32 @@ t.test('a restored layer resumes from its snapshots: restored + the rest = unint
   for (const view of CATALOG) sameRows(t, view, finalize(view, await second.query(view.name)), evaluate(view, events), view.name)
 })
 
+t.test('snapshots taken while batches are applied each hold a consistent (state, offset) pair', async (t) => {
+  const first = new SpeedLayer(store, { workers: 2, mailbox: 2, prefix: 'e/', actor })
+  const stop = new AbortController()
+  const consuming = runEmbedded(await filled(), first, { signal: stop.signal, pollMax: 512 })
+  while ((await first.stats()).reduce((s, a) => s + a.counters.records, 0) < 5_000) await new Promise((r) => setTimeout(r, 5))
+  // two at once: the second waits for the first, so the later snapshot is the one stored
+  const [a, b] = await Promise.all([first.snapshot(), first.snapshot()])
+  stop.abort()
+  await consuming
+  // no snapshot on close: a crash right after the second snapshot
+  await first.close()
+  t.equal(a.actors, 24)
+  t.equal(b.actors, 24)
+  t.ok(b.pauseMs > 0 && b.pauseMs <= b.ms, `longest pause ${b.pauseMs.toFixed(1)} ms of ${b.ms.toFixed(1)} ms`)
+  const held = b.offsets.reduce((s, o) => s + o.nextOffset, 0)
+  t.ok(held > 0 && held < input.length, `snapshots hold ${held} of ${input.length} records`)
+  const later = new Map(b.offsets.map((o) => [`${o.topic}/${o.partition}`, o.nextOffset]))
+  t.ok(a.offsets.every((o) => o.nextOffset <= later.get(`${o.topic}/${o.partition}`)!), 'the second snapshot is not older than the first')
+
+  const second = new SpeedLayer(store, { workers: 2, prefix: 'e/', actor })
+  t.teardown(() => second.close())
+  const consumed = await runEmbedded(await filled(), second, { untilCaughtUp: true })
+  t.equal(consumed, input.length - held, 'resumed from each actor\'s own offset')
+  for (const view of CATALOG) sameRows(t, view, finalize(view, await second.query(view.name)), evaluate(view, events), view.name)
+})
+
 t.test('after a cutoff, batch (before it) ⊕ speed (after it) is the whole answer', async (t) => {
   const layer = new SpeedLayer(store, { workers: 2, prefix: 'd/', actor })
   t.teardown(() => layer.close())

@@ -122,6 +122,7 @@ t.test('admin routes need the bearer token', async (t) => {
   const snap = await f.app.inject({ method: 'POST', url: '/admin/snapshot', headers: auth })
   t.equal(snap.statusCode, 200)
   t.equal(snap.json().actors, 24)
+  t.ok(snap.json().pauseMs > 0 && snap.json().pauseMs <= snap.json().ms, 'the longest pause is within the snapshot')
   t.equal((await f.app.inject({ method: 'POST', url: '/admin/batch', headers: auth })).statusCode, 202)
   const busy = await f.app.inject({ method: 'POST', url: '/admin/batch', headers: auth })
   t.equal(busy.statusCode, 409)
@@ -160,6 +161,7 @@ t.test('health, readiness, metrics, OpenAPI', async (t) => {
     'pulse_speed_watermark_seconds{topic="auth_topic",partition="0"}',
     'pulse_speed_actor_groups{',
     'pulse_speed_snapshot_duration_seconds_count 1',
+    'pulse_speed_snapshot_pause_seconds ',
     'pulse_batch_run_rows{view="auth_daily_active_users"}',
     'pulse_batch_cutoff_seconds ',
     'pulse_http_request_duration_seconds_bucket{',

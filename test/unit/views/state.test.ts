@@ -71,6 +71,29 @@ t.test('pair matcher: an end not later than the start does not pair; the first l
   t.equal(m.offer(later.event, later.time)?.seconds, 15)
 })
 
+t.test('pair matcher: an entity past the horizon pairs alike whether or not its memory was freed', async (t) => {
+  // the same events into two matchers; only one frees memory in between
+  const kept = new PairMatcher(SESSION)
+  const freed = new PairMatcher(SESSION)
+  const horizon = 3600 // s
+  const feed = (type: string, sec: number, id: string, watermarkSec: number) => {
+    const e = ev(type, sec, { session_id: id })
+    const before = T0 + (watermarkSec - horizon) * 1000
+    return [kept.offer(e.event, e.time, before)?.seconds, freed.offer(e.event, e.time, before)?.seconds]
+  }
+  feed('LOGIN', 0, 'old', 0)
+  feed('LOGIN', 0, 'closed', 0)
+  t.same(feed('LOGOUT', 10, 'closed', 10), [10, 10])
+  t.equal(freed.evictBefore(T0 + 5000 * 1000 - horizon * 1000), 2, 'both entities freed')
+  // past the horizon: the open start is forgotten, and the closed entity may pair anew
+  t.same(feed('LOGOUT', 5000, 'old', 5000), [undefined, undefined], 'a start past the horizon does not pair')
+  t.same(feed('LOGIN', 5001, 'closed', 5001), [undefined, undefined])
+  t.same(feed('LOGOUT', 5011, 'closed', 5011), [10, 10], 'a closed entity past the horizon starts afresh')
+  // within the horizon nothing is forgotten
+  feed('LOGIN', 6000, 'recent', 6000)
+  t.same(feed('LOGOUT', 6000 + horizon - 1, 'recent', 6000 + horizon - 1), [horizon - 1, horizon - 1])
+})
+
 t.test('pair matcher: entities of several fields are kept apart', async (t) => {
   const m = new PairMatcher(ASSIGNMENT_WORK)
   m.offer(ev('ASSIGNMENT_VIEWED', 0, { user_id: 'u1', assignment_id: 'a1' }).event, T0)
