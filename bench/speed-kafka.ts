@@ -8,7 +8,7 @@
 //      trip to the actors shows every record of it applied;
 //   3. memory: resident memory per million live groups (view × window × key).
 //
-//   npx tsc -p . && npm run services:up && node dist/bench/speed-kafka.js [events] [rate]
+//   npx tsc -p . && npm run services:up && node dist/bench/speed-kafka.js [events] [rate] [snapshot every s, 0: none]
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -28,11 +28,11 @@ const PARTITIONS = LOCAL_SERVICES.kafka.partitions
 const SPARK_EVENTS_PER_SECOND = 10_000 // the seed design's claim per streaming job
 const SPARK_LATENCY_SECONDS = [30, 60]
 /**
- * Snapshot period of the latency run. `pulse speed` snapshots every 30 s; the
- * 20 s run would take none, and a snapshot stops a worker's applying while it
- * writes an actor's state, which is what the tail of the latency shows.
+ * Default snapshot period of the latency run (s). `pulse speed` snapshots
+ * every 30 s, which the 20 s run would never reach; a snapshot stops a worker's
+ * applying while it writes an actor's state, and that shows in the tail.
  */
-const LIVE_SNAPSHOT_MS = 5_000
+const LIVE_SNAPSHOT_S = 5
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -43,7 +43,7 @@ async function until(cond: () => boolean | Promise<boolean>, everyMs = 20): Prom
   while (!(await cond())) await new Promise((r) => setTimeout(r, everyMs))
 }
 
-export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Promise<void> {
+export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000, snapshotEverySeconds = LIVE_SNAPSHOT_S): Promise<void> {
   const run = `speedbench${Date.now().toString(36)}`
   const kafka = createKafka({ ...LOCAL_SERVICES.kafka, clientId: 'pulse-bench' })
   const store = new S3Store(LOCAL_SERVICES.s3)
@@ -88,7 +88,7 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
   const livePrefix = `${run}-live.`
   await ensureTopics(kafka, PARTITIONS, physicalTopics(livePrefix))
   const liveLayer = new SpeedLayer(store, { prefix: `bench-runs/${run}-live/`, restore: false })
-  const liveSource = new KafkaSource(kafka, liveLayer, { groupId: `${run}-live`, topicPrefix: livePrefix, snapshotEveryMs: LIVE_SNAPSHOT_MS })
+  const liveSource = new KafkaSource(kafka, liveLayer, { groupId: `${run}-live`, topicPrefix: livePrefix, snapshotEveryMs: snapshotEverySeconds * 1000 })
   await liveSource.start()
   const seconds = 20
   // the producer runs in its own process (bench/kafka-produce.ts), as it would in production
@@ -148,12 +148,12 @@ export async function runSpeedKafkaBench(events = 1_000_000, rate = 50_000): Pro
   const p50 = percentile(latencies, 50)
   const p99 = percentile(latencies, 99)
   const latency = [{ rate: Math.round(produced / produceSeconds), batches: latencies.length, 'p50 ms': Math.round(p50), 'p99 ms': Math.round(p99), 'max ms': Math.round(Math.max(...latencies)), snapshots: snapshots.size, 'longest snapshot pause ms': Math.round(Math.max(0, ...[...snapshots].map((r) => r.pauseMs))), 'vs Spark 30–60 s (p99)': `${Math.round((SPARK_LATENCY_SECONDS[0]! * 1000) / p99)}–${Math.round((SPARK_LATENCY_SECONDS[1]! * 1000) / p99)}× sooner` }]
-  printTable(`Append to Kafka (acks=all) → visible in a query, ${seconds} s at ${rate.toLocaleString('en-US')} events/s, a snapshot every ${LIVE_SNAPSHOT_MS / 1000} s`, latency)
+  printTable(`Append to Kafka (acks=all) → visible in a query, ${seconds} s at ${rate.toLocaleString('en-US')} events/s, ${snapshotEverySeconds > 0 ? `a snapshot every ${snapshotEverySeconds} s` : 'no snapshots'}`, latency)
   const memory = [{ 'live groups': groups, 'RSS growth MB': Math.round((rssLive - rssBefore) / 1e6), 'MB per million groups': Math.round(((rssLive - rssBefore) / 1e6 / groups) * 1e6), 'snapshot MB': Math.round(snap.bytes / 1e5) / 10, 'snapshot s': Math.round(snapshotSeconds * 100) / 100 }]
   printTable('Memory', memory)
-  const path = saveResult('speed-kafka', { events: n, rate, rows, latency, memory })
+  const path = saveResult('speed-kafka', { events: n, rate, snapshotEverySeconds, rows, latency, memory })
   process.stdout.write(`results written to ${path}\n`)
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href
-if (isMain) await runSpeedKafkaBench(process.argv[2] ? Number(process.argv[2]) : undefined, process.argv[3] ? Number(process.argv[3]) : undefined)
+if (isMain) await runSpeedKafkaBench(process.argv[2] ? Number(process.argv[2]) : undefined, process.argv[3] ? Number(process.argv[3]) : undefined, process.argv[4] ? Number(process.argv[4]) : undefined)
