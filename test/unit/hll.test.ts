@@ -3,6 +3,7 @@
 // and C++, union laws, exactness below 129 values, sizes, corrupt input.
 import t from 'tap'
 import { Hll, EXPLICIT_MAX, SPARSE_MAX } from '../../views/state/hll.js'
+import { Reader, Writer } from '../../views/state/codec.js'
 import { hash64 } from '../../views/state/hash.js'
 import { hash64 as nativeHash64, hllFromStrings, hllMerge } from '../../src/native.js'
 import { Rng } from '../../src/generator/rng.js'
@@ -66,6 +67,19 @@ t.test('exact up to 128 distinct values, duplicates ignored; an estimate above',
   h.add('one more')
   t.notOk(h.isExact())
   t.ok(Math.abs(h.estimate() - 129) <= 3)
+})
+
+t.test('write puts into a Writer exactly the bytes of serialize(), in every representation', async (t) => {
+  for (const n of [0, 1, EXPLICIT_MAX, EXPLICIT_MAX + 1, SPARSE_MAX, SPARSE_MAX + 1, 50_000]) {
+    const h = sketch(values(n, 'w'))
+    const direct = new Writer().u8(7)
+    h.write(direct)
+    const copied = new Writer().u8(7).bytes(h.serialize())
+    t.ok(same(direct.u8(9).finish(), copied.u8(9).finish()), `${n} values`)
+    const r = new Reader(direct.finish())
+    r.u8()
+    t.ok(same(Hll.deserialize(r.bytes()).serialize(), h.serialize()), `${n} values read back`)
+  }
 })
 
 t.test('sizes: empty 8 bytes, 100 values ≤ 1 KB, dense 16 KB', async (t) => {

@@ -50,8 +50,20 @@ export class Writer {
     return this
   }
 
+  /** 4 bytes, little-endian. */
+  u32(v: number): this {
+    this.room(4)
+    this.view.setUint32(this.pos, v, true)
+    this.pos += 4
+    return this
+  }
+
   bytes(b: Uint8Array): this {
-    this.varint(b.length)
+    return this.varint(b.length).raw(b)
+  }
+
+  /** The bytes as they are, without a length. */
+  raw(b: Uint8Array): this {
     this.room(b.length)
     this.buf.set(b, this.pos)
     this.pos += b.length

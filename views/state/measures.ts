@@ -91,7 +91,7 @@ const distinct: MeasureOps<Hll> = {
   },
   merge: (a, b) => a.merge(b),
   result: (s) => s.estimate(),
-  write: (w, s) => void w.bytes(s.serialize()),
+  write: (w, s) => s.write(w),
   read: (r) => Hll.deserialize(r.bytes()),
 }
 
