@@ -245,7 +245,7 @@ export class SpeedLayer {
     }
     const report: SnapshotReport = { actors: 0, bytes: 0, ms: 0, pauseMs: 0, offsets: [] }
     const puts: Array<Promise<unknown>> = []
-    await Promise.all(
+    const written = await Promise.allSettled(
       [...byHost].map(async ([host, list]) => {
         for (const { topic, partition } of list) {
           const s = await host.run<ActorSnapshot | null>({ op: 'snapshot', topic, partition })
@@ -255,11 +255,15 @@ export class SpeedLayer {
           report.pauseMs = Math.max(report.pauseMs, s.ms)
           report.offsets.push({ topic, partition, nextOffset: s.nextOffset })
           // a PUT replaces the object whole: a reader sees the previous snapshot or this one
-          puts.push(this.store.put(snapshotKey(this.options.prefix, topic, partition), s.bytes, { contentType: 'application/octet-stream' }))
+          const put = this.store.put(snapshotKey(this.options.prefix, topic, partition), s.bytes, { contentType: 'application/octet-stream' })
+          put.catch(() => undefined) // observed now; reported below, once every actor is done
+          puts.push(put)
         }
       }),
     )
-    await Promise.all(puts)
+    const stored = await Promise.allSettled(puts)
+    const failed = [...written, ...stored].find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
     report.ms = performance.now() - t0
     this.lastSnapshot = report
     return report

@@ -10,6 +10,7 @@ import { dedupe, evaluate } from '../../../views/evaluate.js'
 import { finalize, mergePartials, partialOf, serializePartial } from '../../../views/state/partial.js'
 import { InProcessLog } from '../../../src/sources/in-process-log.js'
 import { LocalStore } from '../../../src/store/local-store.js'
+import type { ObjectStore } from '../../../src/store/object-store.js'
 import { HOUR } from '../../../src/events/time.js'
 import { SpeedLayer, snapshotKey } from '../../../actors/speed-layer.js'
 import { runEmbedded } from '../../../actors/embedded-source.js'
@@ -103,6 +104,29 @@ t.test('snapshots taken while batches are applied each hold a consistent (state,
   const consumed = await runEmbedded(await filled(), second, { untilCaughtUp: true })
   t.equal(consumed, input.length - held, 'resumed from each actor\'s own offset')
   for (const view of CATALOG) sameRows(t, view, finalize(view, await second.query(view.name)), evaluate(view, events), view.name)
+})
+
+t.test('a snapshot whose PUT fails rejects with the store\'s error once every actor is done; the next one succeeds', async (t) => {
+  let failing = true
+  // the local store, with its PUTs of one partition refused while `failing`
+  const flaky: ObjectStore = {
+    location: store.location,
+    put: async (key, body, options) => {
+      if (failing && key.endsWith('/0.snap')) throw new Error(`refused ${key}`)
+      return store.put(key, body, options)
+    },
+    get: (key) => store.get(key),
+    tryGet: (key) => store.tryGet(key),
+    list: (prefix) => store.list(prefix),
+    delete: (key) => store.delete(key),
+  }
+  const layer = new SpeedLayer(flaky, { workers: 2, prefix: 'f/', actor })
+  t.teardown(() => layer.close())
+  await runEmbedded(await filled(0, 5_000), layer, { untilCaughtUp: true })
+  await t.rejects(layer.snapshot(), /refused f\/_speed\/snapshots\/\w+\/0\.snap/)
+  t.ok(await store.tryGet(snapshotKey('f/', 'auth_topic', 1)), 'the other partitions were stored')
+  failing = false
+  t.equal((await layer.snapshot()).actors, 24)
 })
 
 t.test('after a cutoff, batch (before it) ⊕ speed (after it) is the whole answer', async (t) => {
