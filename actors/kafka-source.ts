@@ -110,7 +110,16 @@ export class KafkaSource {
     })
     if (this.options.snapshotEveryMs > 0) {
       // a failed periodic snapshot is retried at the next tick; the previous one stays the truth
-      this.timer = setInterval(() => void this.snapshot().catch((err: Error) => console.error(`pulse: snapshot failed: ${err.message}`)), this.options.snapshotEveryMs)
+      // spread over half the period: the workers pause for one actor at a time, now and then
+      const spreadMs = this.options.snapshotEveryMs / 2
+      let busy = false
+      this.timer = setInterval(() => {
+        if (busy) return // the previous one is still being written: no queue of them
+        busy = true
+        this.snapshot({ spreadMs })
+          .catch((err: Error) => console.error(`pulse: snapshot failed: ${err.message}`))
+          .finally(() => (busy = false))
+      }, this.options.snapshotEveryMs)
     }
   }
 
@@ -141,10 +150,17 @@ export class KafkaSource {
     await Promise.all([...owned].map((id) => this.open(id.slice(0, id.lastIndexOf('/')), Number(id.slice(id.lastIndexOf('/') + 1)))))
   }
 
-  /** Snapshots every actor, then commits the snapshots' offsets to the group. */
-  snapshot(): Promise<unknown> {
-    this.snapshotting = this.snapshotting.then(async () => {
-      const report = await this.layer.snapshot()
+  /**
+   * Snapshots every actor, then commits the snapshots' offsets to the group.
+   * The layer queues snapshots in call order (and one asked without
+   * `spreadMs` hurries a spread one along); commits follow in the same order.
+   */
+  snapshot(options: { spreadMs?: number } = {}): Promise<unknown> {
+    const taken = this.layer.snapshot(options)
+    taken.catch(() => undefined) // observed here; its failure is the chain's
+    // after a failed one too: a failure must not stop every later snapshot
+    this.snapshotting = this.snapshotting.catch(() => undefined).then(async () => {
+      const report = await taken
       const consumer = this.consumer
       if (consumer === undefined || report.offsets.length === 0) return
       await consumer

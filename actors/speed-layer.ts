@@ -141,6 +141,9 @@ export class SpeedLayer {
   cutoff = -Infinity
   lastSnapshot: SnapshotReport | undefined
   private snapshotting: Promise<unknown> = Promise.resolve()
+  /** snapshots asked for now and not yet written: a spread one in progress stops waiting */
+  private urgent = 0
+  private readonly sleepers = new Set<() => void>()
 
   constructor(
     private readonly store: ObjectStore,
@@ -220,11 +223,37 @@ export class SpeedLayer {
   /**
    * Writes every actor's snapshot (state + next offset) to the store. Calls
    * queue behind one another, so a slower, older snapshot never lands last.
+   * With `spreadMs`, a worker's actors are written spread over that time
+   * instead of back to back (periodic snapshots: the workers never stop for
+   * long stretches); a snapshot asked without it (shutdown, admin) makes one
+   * in progress finish at once.
    */
-  snapshot(): Promise<SnapshotReport> {
-    const next = this.snapshotting.then(() => this.snapshotNow())
+  snapshot(options: { spreadMs?: number } = {}): Promise<SnapshotReport> {
+    const spreadMs = options.spreadMs ?? 0
+    if (spreadMs > 0) {
+      const next = this.snapshotting.then(() => this.snapshotNow(spreadMs))
+      this.snapshotting = next.catch(() => undefined)
+      return next
+    }
+    this.urgent++
+    for (const wake of this.sleepers) wake()
+    const next = this.snapshotting.then(() => this.snapshotNow(0)).finally(() => this.urgent--)
     this.snapshotting = next.catch(() => undefined)
     return next
+  }
+
+  /** Waits `ms`, or less when a snapshot is asked for now. */
+  private spreadPause(ms: number): Promise<void> {
+    if (this.urgent > 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        this.sleepers.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(wake, ms)
+      this.sleepers.add(wake)
+    })
   }
 
   /**
@@ -235,7 +264,7 @@ export class SpeedLayer {
    * (state, next offset) pair; they need not be of one instant. An actor's
    * PUT overlaps the next actor's serialization.
    */
-  private async snapshotNow(): Promise<SnapshotReport> {
+  private async snapshotNow(spreadMs: number): Promise<SnapshotReport> {
     const t0 = performance.now()
     const byHost = new Map<Host, Array<{ topic: string; partition: number }>>()
     for (const { topic, partition, host } of this.owned.values()) {
@@ -247,7 +276,8 @@ export class SpeedLayer {
     const puts: Array<Promise<unknown>> = []
     const written = await Promise.allSettled(
       [...byHost].map(async ([host, list]) => {
-        for (const { topic, partition } of list) {
+        for (const [i, { topic, partition }] of list.entries()) {
+          if (i > 0 && spreadMs > 0) await this.spreadPause(spreadMs / list.length)
           const s = await host.run<ActorSnapshot | null>({ op: 'snapshot', topic, partition })
           if (s === null) continue // released meanwhile: its new owner has it
           report.actors++

@@ -305,7 +305,19 @@ async function startEmbedded(
   ingester?.start(log, ingestAt)
   const consume = new AbortController()
   const speedDone = layer === undefined ? Promise.resolve(0) : runEmbedded(log, layer, { signal: consume.signal })
-  const snapshots = layer === undefined ? undefined : setInterval(() => void layer.snapshot().catch((err: Error) => console.error(`pulse: snapshot failed: ${err.message}`)), o.snapshotEveryMs)
+  // spread over half the period (see SpeedLayer.snapshot)
+  let snapshotting = false
+  const snapshots =
+    layer === undefined
+      ? undefined
+      : setInterval(() => {
+          if (snapshotting) return // the previous one is still being written
+          snapshotting = true
+          layer
+            .snapshot({ spreadMs: o.snapshotEveryMs / 2 })
+            .catch((err: Error) => console.error(`pulse: snapshot failed: ${err.message}`))
+            .finally(() => (snapshotting = false))
+        }, o.snapshotEveryMs)
 
   const produce = new AbortController()
   o.signal.addEventListener('abort', () => produce.abort(), { once: true })

@@ -129,6 +129,22 @@ t.test('a snapshot whose PUT fails rejects with the store\'s error once every ac
   t.equal((await layer.snapshot()).actors, 24)
 })
 
+t.test('a spread snapshot takes its time; one asked for now hurries it along', async (t) => {
+  const layer = new SpeedLayer(store, { workers: 2, prefix: 'g/', actor })
+  t.teardown(() => layer.close())
+  await runEmbedded(await filled(0, 5_000), layer, { untilCaughtUp: true })
+  let t0 = performance.now()
+  t.equal((await layer.snapshot({ spreadMs: 600 })).actors, 24)
+  // 12 actors per worker, 11 waits of 50 ms between them
+  t.ok(performance.now() - t0 >= 500, `spread over ${Math.round(performance.now() - t0)} ms`)
+  t0 = performance.now()
+  const slow = layer.snapshot({ spreadMs: 600_000 })
+  const now = layer.snapshot()
+  t.equal((await slow).actors, 24)
+  t.equal((await now).actors, 24)
+  t.ok(performance.now() - t0 < 60_000, `both written after ${Math.round(performance.now() - t0)} ms, not 10 minutes`)
+})
+
 t.test('after a cutoff, batch (before it) ⊕ speed (after it) is the whole answer', async (t) => {
   const layer = new SpeedLayer(store, { workers: 2, prefix: 'd/', actor })
   t.teardown(() => layer.close())
