@@ -143,6 +143,7 @@ export class SpeedLayer {
   private snapshotting: Promise<unknown> = Promise.resolve()
   /** snapshots asked for now and not yet written: a spread one in progress stops waiting */
   private urgent = 0
+  private closed = false
   private readonly sleepers = new Set<() => void>()
 
   constructor(
@@ -278,6 +279,7 @@ export class SpeedLayer {
       [...byHost].map(async ([host, list]) => {
         for (const [i, { topic, partition }] of list.entries()) {
           if (i > 0 && spreadMs > 0) await this.spreadPause(spreadMs / list.length)
+          if (this.closed && spreadMs > 0) break
           const s = await host.run<ActorSnapshot | null>({ op: 'snapshot', topic, partition })
           if (s === null) continue // released meanwhile: its new owner has it
           report.actors++
@@ -332,6 +334,10 @@ export class SpeedLayer {
 
   /** Stops the workers (after a final snapshot when `snapshot`). */
   async close(options: { snapshot?: boolean } = {}): Promise<void> {
+    // a spread snapshot in progress stops waiting and writes no further actor
+    this.closed = true
+    this.urgent++
+    for (const wake of this.sleepers) wake()
     try {
       await this.drain()
       if (options.snapshot) await this.snapshot()

@@ -145,6 +145,18 @@ t.test('a spread snapshot takes its time; one asked for now hurries it along', a
   t.ok(performance.now() - t0 < 60_000, `both written after ${Math.round(performance.now() - t0)} ms, not 10 minutes`)
 })
 
+t.test('closing during a spread snapshot ends it at once, without writing further actors', async (t) => {
+  const layer = new SpeedLayer(store, { workers: 2, prefix: 'h/', actor })
+  await runEmbedded(await filled(0, 5_000), layer, { untilCaughtUp: true })
+  const t0 = performance.now()
+  const spread = layer.snapshot({ spreadMs: 600_000 })
+  await new Promise((r) => setTimeout(r, 200))
+  await layer.close()
+  const report = await spread
+  t.ok(report.actors >= 1 && report.actors < 24, `${report.actors} of 24 actors written before the close`)
+  t.ok(performance.now() - t0 < 60_000, `closed after ${Math.round(performance.now() - t0)} ms, not 10 minutes`)
+})
+
 t.test('after a cutoff, batch (before it) ⊕ speed (after it) is the whole answer', async (t) => {
   const layer = new SpeedLayer(store, { workers: 2, prefix: 'd/', actor })
   t.teardown(() => layer.close())
