@@ -9,6 +9,7 @@
 import type { Consumer, Kafka } from '../src/kafka/client.js'
 import { physicalTopics } from '../src/kafka/client.js'
 import { advertisingAssigner } from '../src/cluster/assigner.js'
+import { snapshotPeriodically } from './speed-layer.js'
 import type { SpeedLayer } from './speed-layer.js'
 import type { RawRecord } from './record-batch.js'
 
@@ -35,7 +36,7 @@ export const DEFAULT_KAFKA_SOURCE_OPTIONS: KafkaSourceOptions = {
 export class KafkaSource {
   readonly options: KafkaSourceOptions
   private consumer: Consumer | undefined
-  private timer: NodeJS.Timeout | undefined
+  private stopSnapshots: (() => void) | undefined
   private snapshotting: Promise<unknown> = Promise.resolve()
   /** Partitions assigned here: their actor's opening (restore), resolving to the offset it resumes at. */
   private readonly opening = new Map<string, Promise<number>>()
@@ -108,19 +109,7 @@ export class KafkaSource {
         await heartbeat()
       },
     })
-    if (this.options.snapshotEveryMs > 0) {
-      // a failed periodic snapshot is retried at the next tick; the previous one stays the truth
-      // spread over half the period: the workers pause for one actor at a time, now and then
-      const spreadMs = this.options.snapshotEveryMs / 2
-      let busy = false
-      this.timer = setInterval(() => {
-        if (busy) return // the previous one is still being written: no queue of them
-        busy = true
-        this.snapshot({ spreadMs })
-          .catch((err: Error) => console.error(`pulse: snapshot failed: ${err.message}`))
-          .finally(() => (busy = false))
-      }, this.options.snapshotEveryMs)
-    }
+    if (this.options.snapshotEveryMs > 0) this.stopSnapshots = snapshotPeriodically(this.options.snapshotEveryMs, (spreadMs) => this.snapshot({ spreadMs }))
   }
 
   /** Opens a partition's actor once per assignment. */
@@ -197,7 +186,7 @@ export class KafkaSource {
 
   /** Stops consuming, applies what was handed over, snapshots and commits (unless `snapshotOnStop` is off) and leaves the group. */
   async stop(): Promise<void> {
-    clearInterval(this.timer)
+    this.stopSnapshots?.()
     const consumer = this.consumer
     if (consumer === undefined) return
     consumer.pause(physicalTopics(this.options.topicPrefix).map((topic) => ({ topic })))

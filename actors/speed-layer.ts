@@ -131,6 +131,25 @@ export interface SnapshotReport {
   offsets: Array<{ topic: string; partition: number; nextOffset: number }>
 }
 
+/**
+ * Calls `take` every `everyMs` with the spread of a periodic snapshot: half the
+ * period, so the workers pause for one actor at a time, now and then. A tick
+ * that finds the previous snapshot still being written is skipped (no queue of
+ * them); a failed one is logged, the previous snapshot stays the truth and the
+ * next tick tries again. Returns what stops it.
+ */
+export function snapshotPeriodically(everyMs: number, take: (spreadMs: number) => Promise<unknown>): () => void {
+  let busy = false
+  const timer = setInterval(() => {
+    if (busy) return
+    busy = true
+    take(everyMs / 2)
+      .catch((err: Error) => console.error(`pulse: snapshot failed: ${err.message}`))
+      .finally(() => (busy = false))
+  }, everyMs)
+  return () => clearInterval(timer)
+}
+
 export class SpeedLayer {
   readonly options: SpeedOptions
   private readonly hosts: Host[]
@@ -231,16 +250,19 @@ export class SpeedLayer {
    */
   snapshot(options: { spreadMs?: number } = {}): Promise<SnapshotReport> {
     const spreadMs = options.spreadMs ?? 0
-    if (spreadMs > 0) {
-      const next = this.snapshotting.then(() => this.snapshotNow(spreadMs))
-      this.snapshotting = next.catch(() => undefined)
-      return next
-    }
-    this.urgent++
-    for (const wake of this.sleepers) wake()
-    const next = this.snapshotting.then(() => this.snapshotNow(0)).finally(() => this.urgent--)
+    const urgent = spreadMs === 0
+    if (urgent) this.hurry()
+    const next = this.snapshotting.then(() => this.snapshotNow(spreadMs)).finally(() => {
+      if (urgent) this.urgent--
+    })
     this.snapshotting = next.catch(() => undefined)
     return next
+  }
+
+  /** A spread snapshot in progress stops waiting between actors (until `urgent` is back to 0). */
+  private hurry(): void {
+    this.urgent++
+    for (const wake of this.sleepers) wake()
   }
 
   /** Waits `ms`, or less when a snapshot is asked for now. */
@@ -336,8 +358,7 @@ export class SpeedLayer {
   async close(options: { snapshot?: boolean } = {}): Promise<void> {
     // a spread snapshot in progress stops waiting and writes no further actor
     this.closed = true
-    this.urgent++
-    for (const wake of this.sleepers) wake()
+    this.hurry()
     try {
       await this.drain()
       if (options.snapshot) await this.snapshot()

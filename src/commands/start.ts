@@ -22,7 +22,7 @@ import { InProcessLog } from '../sources/in-process-log.js'
 import { openStore } from '../store/open-store.js'
 import type { ObjectStore } from '../store/object-store.js'
 import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
-import { SpeedLayer } from '../../actors/speed-layer.js'
+import { SpeedLayer, snapshotPeriodically } from '../../actors/speed-layer.js'
 import { runEmbedded } from '../../actors/embedded-source.js'
 import { KafkaSource } from '../../actors/kafka-source.js'
 import type { ActorStats } from '../../actors/worker.js'
@@ -305,19 +305,7 @@ async function startEmbedded(
   ingester?.start(log, ingestAt)
   const consume = new AbortController()
   const speedDone = layer === undefined ? Promise.resolve(0) : runEmbedded(log, layer, { signal: consume.signal })
-  // spread over half the period (see SpeedLayer.snapshot)
-  let snapshotting = false
-  const snapshots =
-    layer === undefined
-      ? undefined
-      : setInterval(() => {
-          if (snapshotting) return // the previous one is still being written
-          snapshotting = true
-          layer
-            .snapshot({ spreadMs: o.snapshotEveryMs / 2 })
-            .catch((err: Error) => console.error(`pulse: snapshot failed: ${err.message}`))
-            .finally(() => (snapshotting = false))
-        }, o.snapshotEveryMs)
+  const stopSnapshots = layer === undefined ? undefined : snapshotPeriodically(o.snapshotEveryMs, (spreadMs) => layer.snapshot({ spreadMs }))
 
   const produce = new AbortController()
   o.signal.addEventListener('abort', () => produce.abort(), { once: true })
@@ -344,7 +332,7 @@ async function startEmbedded(
       await caughtUp()
     },
     stop: async () => {
-      clearInterval(snapshots)
+      stopSnapshots?.()
       consume.abort()
       await speedDone
       await ingester?.stop()
