@@ -21,7 +21,8 @@ import type { ActorOptions } from './partition-actor.js'
 import { packRecords, transferList } from './record-batch.js'
 import type { RawRecord } from './record-batch.js'
 import type { GroupFilter } from './live-view.js'
-import type { ActorSnapshot, ActorStats, Task } from './worker.js'
+import type { ActorSnapshot, ActorStats, RankOpened, Task } from './worker.js'
+import type { RankList, RankSession } from '../views/state/rank.js'
 
 export interface SpeedOptions {
   /** Worker threads hosting actors. */
@@ -114,6 +115,12 @@ class Host {
       Atomics.add(this.readsWaiting, 0, 1)
       return this.pool.run(task) as Promise<T>
     })
+  }
+
+  /** A read that waits for nothing: the later phases of a threshold read (a cutoff queued behind its hold would wait for them). */
+  direct<T>(task: Task): Promise<T> {
+    Atomics.add(this.readsWaiting, 0, 1)
+    return this.pool.run(task) as Promise<T>
   }
 
   async room(limit: number): Promise<void> {
@@ -340,6 +347,49 @@ export class SpeedLayer {
     const task: Task = partitions === undefined ? { op: 'query', view: name, filter } : { op: 'query', view: name, filter, partitions }
     const parts = await Promise.all(this.hosts.map((h) => h.read<Uint8Array | null>(task)))
     return parts.filter((p): p is Uint8Array => p !== null)
+  }
+
+  /**
+   * Opens a threshold top-k read of the view's groups that `filter` selects,
+   * ranked by measure `measure` (views/state/rank.ts): each worker holding
+   * some is one holder, its state held until the session ends.
+   */
+  async rank(name: string, filter: GroupFilter, measure: number, k: number): Promise<RankSession> {
+    const view = viewNamed(name)
+    if (view === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown view ${name}`)
+    const settled = await Promise.allSettled(this.hosts.map((h) => h.read<RankOpened | null>({ op: 'rank', view: name, filter, measure, k })))
+    const opened = settled.map((r) => (r.status === 'fulfilled' ? r.value : null))
+    const held = opened.flatMap((o, i) => (o === null ? [] : [{ host: this.hosts[i]!, token: o.token }]))
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed !== undefined) {
+      for (const { host, token } of held) host.direct({ op: 'rankRelease', token }).catch(() => undefined)
+      throw failed.reason
+    }
+    let open = true
+    const release = () => {
+      if (!open) return
+      open = false
+      for (const { host, token } of held) host.direct({ op: 'rankRelease', token }).catch(() => undefined)
+    }
+    const expired = (phase: string) => pulseError('PULSE_ERR_READ_EXPIRED', `${name}, ${phase}`)
+    return {
+      tops: opened.flatMap((o) => (o === null ? [] : [o.top])),
+      above: async (thresholds) => {
+        const lists = await Promise.all(held.map(({ host, token }) => host.direct<RankList | null>({ op: 'rankAbove', token, thresholds: [...thresholds] })))
+        if (lists.some((l) => l === null)) {
+          release()
+          throw expired('phase 2')
+        }
+        return lists as RankList[]
+      },
+      fetch: async (ids) => {
+        const parts = await Promise.all(held.map(({ host, token }) => host.direct<Uint8Array | null>({ op: 'rankFetch', token, ids })))
+        open = false // each worker ended its hold in answering
+        if (parts.some((p) => p === null)) throw expired('phase 3')
+        return mergeSerialized(view, parts as Uint8Array[])
+      },
+      release,
+    }
   }
 
   /** A new batch cutoff (an hour boundary): every actor drops what the batch layer now holds. */

@@ -6,6 +6,11 @@
 // in a shared counter, and a batch being applied looks at it every READ_CHECK
 // records and yields to the event loop (where the read's message waits) when it
 // is not zero. A query waits for a few dozen records, not for a whole batch.
+//
+// A threshold read (views/state/rank.ts) takes three reads, and all three must
+// see one state: from its first until its last (or RANK_HOLD_MS, whichever
+// comes first), state tasks wait. A later phase that finds its hold expired
+// answers null, and the reader falls back to a full query.
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
@@ -14,6 +19,10 @@ import type { RecordBatch } from './record-batch.js'
 import type { GroupFilter } from './live-view.js'
 import { viewNamed } from '../views/catalog/index.js'
 import { GroupCollector, serializeGroups } from '../views/state/partial.js'
+import type { Group } from '../views/state/partial.js'
+import { RankedGroups } from '../views/state/rank.js'
+import type { RankList } from '../views/state/rank.js'
+import type { ViewDef } from '../views/dsl.js'
 
 export type Task =
   | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null; startOffset?: number }
@@ -23,6 +32,24 @@ export type Task =
   | { op: 'query'; view: string; filter: GroupFilter; partitions?: readonly string[] }
   | { op: 'cutoff'; cutoff: number }
   | { op: 'stats' }
+  /** phase 1 of a threshold read: holds the state, answers a RankOpened (null: no group selected) */
+  | { op: 'rank'; view: string; filter: GroupFilter; measure: number; k: number }
+  /** phase 2: the held groups at or above their window's threshold (null: hold expired) */
+  | { op: 'rankAbove'; token: number; thresholds: Array<[number | null, number]> }
+  /** phase 3: the named held groups, serialized, ending the hold (null: hold expired) */
+  | { op: 'rankFetch'; token: number; ids: readonly string[] }
+  | { op: 'rankRelease'; token: number }
+
+/** Reads that bypass the state queue. */
+const READS: ReadonlySet<Task['op']> = new Set(['query', 'stats', 'rank', 'rankAbove', 'rankFetch', 'rankRelease'])
+
+export interface RankOpened {
+  token: number
+  top: RankList
+}
+
+/** How long a threshold read may hold a worker's state tasks (ms). */
+export const RANK_HOLD_MS = 100
 
 export interface ActorStats {
   topic: string
@@ -68,10 +95,33 @@ const READ_CHECK = 64
 const ordered: Array<{ task: Task; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = []
 let draining = false
 
+/** Threshold reads in progress, by token. */
+const holds = new Map<number, { view: ViewDef; collected: GroupCollector; ranked: RankedGroups; timer: ReturnType<typeof setTimeout> }>()
+let nextToken = 1
+let released: Promise<void> | undefined
+let release: (() => void) | undefined
+
+/** Resolves once no threshold read holds the state. */
+async function unheld(): Promise<void> {
+  while (holds.size > 0) await (released ??= new Promise<void>((r) => (release = r)))
+}
+
+function endHold(token: number): void {
+  const h = holds.get(token)
+  if (h === undefined) return
+  clearTimeout(h.timer)
+  holds.delete(token)
+  if (holds.size === 0 && release !== undefined) {
+    release()
+    release = released = undefined
+  }
+}
+
 async function drain(): Promise<void> {
   draining = true
   for (let item = ordered.shift(); item !== undefined; item = ordered.shift()) {
     try {
+      if (holds.size > 0) await unheld()
       item.resolve(await run(item.task))
     } catch (err) {
       item.reject(err)
@@ -91,6 +141,7 @@ async function applySliced(task: Extract<Task, { op: 'apply' }>): Promise<number
   for (let from = 0; from < n; from += READ_CHECK) {
     if (from > 0) {
       if (Atomics.load(readsWaiting, 0) > 0) await turn()
+      if (holds.size > 0) await unheld()
       now = Date.now()
     }
     forEachRecord(task, each, from, Math.min(n, from + READ_CHECK), text)
@@ -99,7 +150,7 @@ async function applySliced(task: Extract<Task, { op: 'apply' }>): Promise<number
 }
 
 export default function handle(task: Task): unknown {
-  if (task.op === 'query' || task.op === 'stats') {
+  if (READS.has(task.op)) {
     Atomics.sub(readsWaiting, 0, 1)
     return run(task)
   }
@@ -144,6 +195,39 @@ function run(task: Task): unknown {
       for (const a of owners) a.select(view.name, task.filter, collect.add)
       return move(serializeGroups(view, collect.groups))
     }
+    case 'rank': {
+      const view = viewNamed(task.view)
+      if (view === undefined) return null
+      // always deduplicated: phase 3 finds groups by id
+      const collected = new GroupCollector(view, true)
+      for (const a of actors.values()) if (a.topic === view.topic) a.select(view.name, task.filter, collected.add)
+      if (collected.groups.length === 0) return null
+      const ids: string[] = new Array<string>(collected.groups.length)
+      for (const [id, at] of collected.index) ids[at] = id
+      const ranked = new RankedGroups(view, task.measure, collected.groups, ids)
+      const token = nextToken++
+      holds.set(token, { view, collected, ranked, timer: setTimeout(() => endHold(token), RANK_HOLD_MS) })
+      return { token, top: ranked.top(task.k) } satisfies RankOpened
+    }
+    case 'rankAbove': {
+      const h = holds.get(task.token)
+      return h === undefined ? null : h.ranked.above(new Map(task.thresholds))
+    }
+    case 'rankFetch': {
+      const h = holds.get(task.token)
+      if (h === undefined) return null
+      const groups: Group[] = []
+      for (const id of task.ids) {
+        const at = h.collected.index.get(id)
+        if (at !== undefined) groups.push(h.collected.groups[at]!)
+      }
+      const bytes = serializeGroups(h.view, groups)
+      endHold(task.token)
+      return move(bytes)
+    }
+    case 'rankRelease':
+      endHold(task.token)
+      return null
     case 'cutoff': {
       let removed = 0
       for (const a of actors.values()) removed += a.setCutoff(task.cutoff)

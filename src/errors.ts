@@ -39,6 +39,7 @@ export const ERRORS = {
   PULSE_ERR_UNAVAILABLE: { message: '%s', retriable: true, status: 503 },
   PULSE_ERR_UNREACHABLE: { message: 'cannot reach %s: %s', retriable: true, status: 503 },
   PULSE_ERR_CUTOFF_MOVED: { message: 'the batch cutoff moved during the query (%s)', retriable: true, status: 503 },
+  PULSE_ERR_READ_EXPIRED: { message: 'a threshold read outlived its hold on the workers (%s)', retriable: true, status: 503 },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

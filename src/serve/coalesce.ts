@@ -9,7 +9,9 @@
 // run, so a query never pairs a new run with a speed answer from before the
 // cutoff moved. Only reads of many groups are reused after they finish: a
 // small read (a point query) costs the workers and the merge next to nothing,
-// so it is asked again and its answer stays as fresh as a round trip.
+// so it is asked again and its answer stays as fresh as a round trip. A
+// threshold read (ranked-read.ts) is reused whatever its size: it returns a few
+// groups, but costs the workers a pass over all the groups it ranks.
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ViewPartial } from '../../views/state/partial.js'
 import type { Coverage, SpeedSource } from './sources.js'
@@ -22,9 +24,13 @@ export const DEFAULT_REUSE_MIN_GROUPS = 64
 export interface SpeedRead {
   /** with a cluster gather's coverage */
   partial: ViewPartial & { coverage?: Coverage }
+  /** a threshold read's batch side: the served run's groups among its candidates (a full read: undefined) */
+  batch?: ViewPartial | undefined
   /** clock time (ms) the speed query was submitted: its state is at least this recent */
   at: number
 }
+
+type Read = () => Promise<Omit<SpeedRead, 'at'>>
 
 export interface CoalescerOptions {
   /** Serve a finished read until it is this old (ms); 0: share queries in flight only. */
@@ -76,6 +82,16 @@ export class QueryCoalescer {
 
   query(view: string, filter: GroupFilter, runId: string | undefined): Promise<SpeedRead> {
     const key = JSON.stringify([runId ?? null, view, filter.keys ?? {}, filter.from ?? null, filter.to ?? null])
+    return this.through(key, async () => ({ partial: await this.speed.query(view, filter) }), false)
+  }
+
+  /** A threshold read of the top `k` by measure `measure` (see ranked-read.ts), shared like a query. */
+  ranked(view: string, filter: GroupFilter, runId: string | undefined, measure: number, k: number, read: Read): Promise<SpeedRead> {
+    const key = JSON.stringify([runId ?? null, view, filter.keys ?? {}, filter.from ?? null, filter.to ?? null, 'top', measure, k])
+    return this.through(key, read, true)
+  }
+
+  private through(key: string, read: Read, alwaysReuse: boolean): Promise<SpeedRead> {
     const now = this.now()
     let e = this.entries.get(key)
     if (e === undefined) e = {}
@@ -88,7 +104,7 @@ export class QueryCoalescer {
     }
     const done = e.done
     if (done !== undefined && this.maxAgeMs > 0 && now - done.at <= this.maxAgeMs) {
-      if (now - done.at > this.refreshAfterMs && e.pending === undefined) void this.start(key, e, view, filter, now)
+      if (now - done.at > this.refreshAfterMs && e.pending === undefined) void this.start(key, e, read, alwaysReuse, now)
       this.reused++
       return Promise.resolve(done)
     }
@@ -96,16 +112,16 @@ export class QueryCoalescer {
       this.joined++
       return e.pending
     }
-    return this.start(key, e, view, filter, now)
+    return this.start(key, e, read, alwaysReuse, now)
   }
 
-  private start(key: string, e: Entry, view: string, filter: GroupFilter, at: number): Promise<SpeedRead> {
+  private start(key: string, e: Entry, run: Read, alwaysReuse: boolean, at: number): Promise<SpeedRead> {
     this.reads++
-    const read = this.speed.query(view, filter).then(
-      (partial) => {
-        const r: SpeedRead = { partial, at }
+    const read = run().then(
+      (got) => {
+        const r: SpeedRead = { ...got, at }
         if (e.pending === read) e.pending = undefined
-        if (partial.groups.size < this.minGroups) e.done = undefined
+        if (!alwaysReuse && got.partial.groups.size < this.minGroups) e.done = undefined
         else if (e.done === undefined || e.done.at < at) e.done = r
         this.expire(key, e)
         return r

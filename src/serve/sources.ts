@@ -4,6 +4,7 @@
 // cluster node can plug in a gatherer of other nodes' partials instead.
 import type { RunManifest } from '../batch/runs.js'
 import type { ViewPartial } from '../../views/state/partial.js'
+import type { RankSession } from '../../views/state/rank.js'
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ActorStats } from '../../actors/worker.js'
 import type { SnapshotReport, SpeedLayer } from '../../actors/speed-layer.js'
@@ -41,6 +42,12 @@ export interface SpeedSource {
   setCutoff(cutoff: number): Promise<unknown>
   /** Records not yet applied, when the source can tell. */
   lag?(): Promise<number | null>
+  /**
+   * Opens a threshold top-k read (views/state/rank.ts), submitted synchronously
+   * like `query`. A source without it (a cluster gather) answers top-N from
+   * full reads.
+   */
+  rank?(view: string, filter: GroupFilter, measure: number, k: number): Promise<RankSession>
   snapshot?(): Promise<SnapshotReport>
   readonly lastSnapshot?: SnapshotReport | undefined
 }
@@ -52,6 +59,7 @@ export function speedSourceOf(layer: SpeedLayer, lag?: () => Promise<number | nu
     stats: () => layer.stats(),
     setCutoff: (cutoff) => layer.setCutoff(cutoff),
     lag,
+    rank: (view, filter, measure, k) => layer.rank(view, filter, measure, k),
     snapshot: () => layer.snapshot(),
     get lastSnapshot() {
       return layer.lastSnapshot

@@ -4,7 +4,9 @@ import { CATALOG, viewNamed } from '../../views/catalog/index.js'
 import type { ViewDef } from '../../views/dsl.js'
 import { columnsOf } from '../../views/semantics.js'
 import { PulseError, pulseError } from '../errors.js'
-import { filterOf } from './answer.js'
+import { filterOf, selectGroups } from './answer.js'
+import { rankedRead } from './ranked-read.js'
+import { rankMeasure } from '../../views/state/rank.js'
 import { memoAnswer } from './answer-memo.js'
 import { freshness } from './freshness.js'
 import type { StatsCache } from './freshness.js'
@@ -39,10 +41,20 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
     for (let attempt = 1; ; attempt++) {
       // batch side read and speed tasks submitted in one tick: ordered against a cutoff move (batch-source.ts)
       const batch = o.batch.partial(view.name)
-      const speedRead = speedQueries.query(view.name, filterOf(q), o.batch.current()?.runId)
+      const runId = o.batch.current()?.runId
+      const filter = filterOf(q)
+      const measure = q.top !== undefined && q.order !== undefined && o.speed.rank !== undefined ? rankMeasure(view, q.order.column, q.order.desc) : -1
+      const { speed: source } = o
+      const speedRead =
+        measure >= 0 && q.top !== undefined && source.rank !== undefined
+          ? speedQueries.ranked(view.name, filter, runId, measure, q.top, () =>
+              rankedRead(view, { ...source, rank: source.rank! }, filter, batch === undefined ? undefined : selectGroups(view, batch, filter), measure, q.top!, () => o.batch.current()?.runId !== runId),
+            )
+          : speedQueries.query(view.name, filter, runId)
       try {
         const [speed, s] = await Promise.all([speedRead, o.stats.get()])
-        const a = memoAnswer(view, batch, speed.partial, q)
+        // a threshold read carries the batch side it ranked (its candidates)
+        const a = memoAnswer(view, speed.batch ?? batch, speed.partial, q)
         const ageMs = Math.max(0, Math.round(performance.now() - speed.at))
         const fresh = freshness(o.batch, s.stats, s.lag, ageMs, speed.partial.coverage ?? null)
         return { view: view.name, rows: a.rows, total: a.total, truncated: a.total > a.rows.length, estimates: a.estimates, freshness: fresh }

@@ -168,7 +168,8 @@ export function writeGroup(w: Writer, ops: readonly MeasureOps<unknown>[], g: Gr
 export class GroupCollector {
   readonly groups: Group[] = []
   private readonly ops: MeasureOps<unknown>[]
-  private readonly index = new Map<string, number>()
+  /** group id → position in `groups` (only when deduplicating) */
+  readonly index = new Map<string, number>()
   /** positions holding a merged copy rather than a live group */
   private readonly copies = new Set<number>()
 
