@@ -33,6 +33,8 @@ export interface SpeedOptions {
   prefix: string
   /** Restore actors from their snapshots when they open. */
   restore: boolean
+  /** How long a threshold read may hold a worker's state tasks (ms; see worker.ts). */
+  rankHoldMs: number
   actor: ActorOptions
 }
 
@@ -41,6 +43,7 @@ export const DEFAULT_SPEED_OPTIONS: SpeedOptions = {
   mailbox: 8,
   prefix: '',
   restore: true,
+  rankHoldMs: 100,
   actor: DEFAULT_ACTOR_OPTIONS,
 }
 
@@ -77,7 +80,7 @@ class Host {
       // worker queues state tasks itself and runs reads as they come (see read)
       concurrentTasksPerWorker: 2 + READS_AT_WORKER,
       idleTimeout: Infinity,
-      workerData: { actor: options.actor, reads: this.readsWaiting.buffer },
+      workerData: { actor: options.actor, reads: this.readsWaiting.buffer, rankHoldMs: options.rankHoldMs },
     })
   }
 

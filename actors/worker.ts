@@ -8,9 +8,11 @@
 // is not zero. A query waits for a few dozen records, not for a whole batch.
 //
 // A threshold read (views/state/rank.ts) takes three reads, and all three must
-// see one state: from its first until its last (or RANK_HOLD_MS, whichever
-// comes first), state tasks wait. A later phase that finds its hold expired
-// answers null, and the reader falls back to a full query.
+// see one state: from its first until its last, state tasks wait. A hold ends
+// after rankHoldMs at the latest (an idle worker sleeps in Piscina's
+// Atomics.wait and keeps it until a task wakes it: nothing waits on it then).
+// A later phase that finds its hold expired answers null, and the reader falls
+// back to a full query.
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
@@ -48,9 +50,6 @@ export interface RankOpened {
   top: RankList
 }
 
-/** How long a threshold read may hold a worker's state tasks (ms). */
-export const RANK_HOLD_MS = 100
-
 export interface ActorStats {
   topic: string
   partition: number
@@ -76,7 +75,7 @@ export interface ActorSnapshot {
   ms: number
 }
 
-const data = workerData as { actor: ActorOptions; reads: SharedArrayBuffer }
+const data = workerData as { actor: ActorOptions; reads: SharedArrayBuffer; rankHoldMs: number }
 const options = data.actor
 /** Reads sent by the host and not yet begun here. */
 const readsWaiting = new Int32Array(data.reads)
@@ -206,7 +205,7 @@ function run(task: Task): unknown {
       for (const [id, at] of collected.index) ids[at] = id
       const ranked = new RankedGroups(view, task.measure, collected.groups, ids)
       const token = nextToken++
-      holds.set(token, { view, collected, ranked, timer: setTimeout(() => endHold(token), RANK_HOLD_MS) })
+      holds.set(token, { view, collected, ranked, timer: setTimeout(() => endHold(token), data.rankHoldMs) })
       return { token, top: ranked.top(task.k) } satisfies RankOpened
     }
     case 'rankAbove': {

@@ -7,7 +7,7 @@
 // The answer is the one a full read gives: `answer()` ranks the candidates,
 // which hold every group that can be in a window's top N, with their complete
 // states from both sides. Should a worker's hold expire before the last phase
-// (this thread was busy for RANK_HOLD_MS), the read falls back to a full one.
+// (this thread was busy for longer than the hold, SpeedOptions.rankHoldMs), the read falls back to a full one.
 import type { ViewDef } from '../../views/dsl.js'
 import type { ViewPartial } from '../../views/state/partial.js'
 import { RankedGroups, candidates, phaseTwo } from '../../views/state/rank.js'

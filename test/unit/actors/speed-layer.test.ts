@@ -15,6 +15,7 @@ import { HOUR } from '../../../src/events/time.js'
 import { SpeedLayer, snapshotKey } from '../../../actors/speed-layer.js'
 import { runEmbedded } from '../../../actors/embedded-source.js'
 import { records, validEvents } from '../../helpers/stream.js'
+import { candidates, phaseTwo } from '../../../views/state/rank.js'
 import { sameRows } from '../../helpers/rows.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-speed-'))
@@ -172,4 +173,42 @@ t.test('after a cutoff, batch (before it) ⊕ speed (after it) is the whole answ
   const bytes = await layer.queryBytes('auth_daily_active_users')
   t.ok(bytes.every((b) => b instanceof Uint8Array), 'serialized partials per worker')
   t.ok(serializePartial(CATALOG[0]!, await layer.query(CATALOG[0]!.name)).length > 0)
+})
+
+t.test('a threshold read sees one state per worker from its first phase to its last; an expired hold is refused', async (t) => {
+  const layer = new SpeedLayer(store, { workers: 2, prefix: 'r/', actor, rankHoldMs: 1_500 })
+  t.teardown(() => layer.close())
+  const log = await filled(0, 20_000)
+  const stop = new AbortController()
+  const consuming = runEmbedded(log, layer, { signal: stop.signal })
+  const applied = async () => (await layer.stats()).reduce((s, a) => s + a.counters.records, 0)
+  while ((await applied()) < 20_000) await new Promise((r) => setTimeout(r, 5))
+  const view = CATALOG.find((v) => v.name === 'video_realtime_popular_videos')!
+  const k = 3
+  const session = await layer.rank(view.name, {}, 0, k)
+  t.equal(session.tops.length, 2, 'each worker holds some groups')
+  const before = await layer.query(view.name)
+  await log.append(input.slice(20_000, 30_000))
+  await new Promise((r) => setTimeout(r, 100))
+  t.equal(await applied(), 20_000, 'no record applied while the read holds the state')
+  const two = phaseTwo(session.tops, k)
+  const ids = candidates(await session.above(two.thresholds), two, k)
+  const fetched = await session.fetch(ids)
+  t.ok(ids.length > 0, `${ids.length} candidates`)
+  t.same(
+    ids.map((id) => fetched.groups.get(id)?.states),
+    ids.map((id) => before.groups.get(id)?.states),
+    'the candidates as they were at the first phase',
+  )
+  while ((await applied()) < 30_000) await new Promise((r) => setTimeout(r, 5))
+  t.pass('applying resumed once the read ended')
+
+  // a read that never ends: the batches waiting behind it run once its hold expires
+  const late = await layer.rank(view.name, {}, 0, k)
+  await log.append(input.slice(30_000))
+  await new Promise((r) => setTimeout(r, 1_700))
+  while ((await applied()) < input.length) await new Promise((r) => setTimeout(r, 5))
+  await t.rejects(late.above(phaseTwo(late.tops, k).thresholds), { code: 'PULSE_ERR_READ_EXPIRED' }, 'past its hold, phase 2 is refused')
+  stop.abort()
+  await consuming
 })
