@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { ObjectStore } from '../store/object-store.js'
 import { PulseError } from '../errors.js'
+import { rankedFallbacks } from './ranked-read.js'
 import { SHARED_SCHEMAS, healthSchema, metricsSchema, readySchema } from './schemas.js'
 import { StatsCache } from './freshness.js'
 import { ServeMetrics } from './metrics.js'
@@ -101,7 +102,7 @@ export async function buildApp(o: AppOptions): Promise<PulseApp> {
   })
 
   const views = viewRoutes(app, { speed: o.speed, batch: o.batch, stats, speedReuseMs: o.speedReuseMs })
-  metrics.watchSpeedReads(views.speedReads)
+  metrics.watchSpeedReads(views.speedReads, rankedFallbacks)
   adminRoutes(app, { token: o.adminToken, speed: o.speed, batch: o.batch, triggerBatch: o.triggerBatch, onBatchError: (err) => app.log.error(err) })
   dashboardRoutes(app)
   if (o.peer !== undefined) clusterRoutes(app, o.peer)

@@ -64,6 +64,8 @@ export class QueryCoalescer {
   joined = 0
   /** requests answered from a finished query */
   reused = 0
+  /** of the reads sent, threshold reads (ranked) */
+  thresholdReads = 0
 
   constructor(
     private readonly speed: SpeedSource,
@@ -91,7 +93,8 @@ export class QueryCoalescer {
     return this.through(key, read, true)
   }
 
-  private through(key: string, read: Read, alwaysReuse: boolean): Promise<SpeedRead> {
+  /** `threshold`: a threshold read, reused whatever its size. */
+  private through(key: string, read: Read, threshold: boolean): Promise<SpeedRead> {
     const now = this.now()
     let e = this.entries.get(key)
     if (e === undefined) e = {}
@@ -104,7 +107,7 @@ export class QueryCoalescer {
     }
     const done = e.done
     if (done !== undefined && this.maxAgeMs > 0 && now - done.at <= this.maxAgeMs) {
-      if (now - done.at > this.refreshAfterMs && e.pending === undefined) void this.start(key, e, read, alwaysReuse, now)
+      if (now - done.at > this.refreshAfterMs && e.pending === undefined) void this.start(key, e, read, threshold, now)
       this.reused++
       return Promise.resolve(done)
     }
@@ -112,16 +115,17 @@ export class QueryCoalescer {
       this.joined++
       return e.pending
     }
-    return this.start(key, e, read, alwaysReuse, now)
+    return this.start(key, e, read, threshold, now)
   }
 
-  private start(key: string, e: Entry, run: Read, alwaysReuse: boolean, at: number): Promise<SpeedRead> {
+  private start(key: string, e: Entry, run: Read, threshold: boolean, at: number): Promise<SpeedRead> {
     this.reads++
+    if (threshold) this.thresholdReads++
     const read = run().then(
       (got) => {
         const r: SpeedRead = { ...got, at }
         if (e.pending === read) e.pending = undefined
-        if (!alwaysReuse && got.partial.groups.size < this.minGroups) e.done = undefined
+        if (!threshold && got.partial.groups.size < this.minGroups) e.done = undefined
         else if (e.done === undefined || e.done.at < at) e.done = r
         this.expire(key, e)
         return r

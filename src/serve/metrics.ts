@@ -184,11 +184,11 @@ export class ServeMetrics {
     })
   }
 
-  /** View queries' speed reads by outcome: sent to the workers, joined in flight, reused finished. */
-  watchSpeedReads(reads: { reads: number; joined: number; reused: number }): void {
+  /** View queries' speed reads by outcome: sent to the workers, joined in flight, reused finished; threshold reads among those sent. */
+  watchSpeedReads(reads: { reads: number; joined: number; reused: number; thresholdReads: number }, fallbacks: { count: number }): void {
     new Counter({
       name: 'pulse_serve_speed_reads_total',
-      help: 'Speed reads of view queries: read (sent to the workers), joined (one in flight), reused (a finished one, within the staleness bound)',
+      help: 'Speed reads of view queries: read (sent to the workers), joined (one in flight), reused (a finished one, within the staleness bound); of the reads sent, threshold (top-N by a threshold read) and threshold_fallback (its hold expired: answered by a full read)',
       labelNames: ['outcome'],
       registers: [this.registry],
       collect() {
@@ -196,6 +196,8 @@ export class ServeMetrics {
         this.inc({ outcome: 'read' }, reads.reads)
         this.inc({ outcome: 'joined' }, reads.joined)
         this.inc({ outcome: 'reused' }, reads.reused)
+        this.inc({ outcome: 'threshold' }, reads.thresholdReads)
+        this.inc({ outcome: 'threshold_fallback' }, fallbacks.count)
       },
     })
   }
