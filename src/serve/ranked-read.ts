@@ -7,14 +7,16 @@
 // The answer is the one a full read gives: `answer()` ranks the candidates,
 // which hold every group that can be in a window's top N, with their complete
 // states from both sides. Should a worker's hold expire before the last phase
-// (this thread was busy for longer than the hold, SpeedOptions.rankHoldMs), the read falls back to a full one.
+// (this thread was busy for longer than SpeedOptions.rankHoldMs), the read
+// falls back to a full one.
 import type { ViewDef } from '../../views/dsl.js'
 import type { ViewPartial } from '../../views/state/partial.js'
-import { RankedGroups, candidates, phaseTwo } from '../../views/state/rank.js'
+import { RankedGroups, candidates, phaseTwo, rankMeasure } from '../../views/state/rank.js'
 import type { RankList, RankSession } from '../../views/state/rank.js'
 import type { GroupFilter } from '../../actors/live-view.js'
 import { PulseError, pulseError } from '../errors.js'
 import type { SpeedSource } from './sources.js'
+import type { ViewQuery } from './view-query.js'
 
 export interface RankedRead {
   /** the speed side: every candidate a worker holds, merged */
@@ -26,21 +28,34 @@ export interface RankedRead {
 /** Threshold reads that fell back to a full read (a hold expired). */
 export const rankedFallbacks = { count: 0 }
 
+/** How a query is answered by a threshold read: the measure ranked, N, and the source that can. */
+export interface ThresholdPlan {
+  measure: number
+  k: number
+  speed: SpeedSource & Required<Pick<SpeedSource, 'rank'>>
+}
+
+/** A plan when the query is a top-N a threshold read can answer exactly (rankMeasure), else undefined. */
+export function thresholdPlan(view: ViewDef, q: ViewQuery, speed: SpeedSource): ThresholdPlan | undefined {
+  if (q.top === undefined || q.order === undefined || speed.rank === undefined) return undefined
+  const measure = rankMeasure(view, q.order.column, q.order.desc)
+  return measure < 0 ? undefined : { measure, k: q.top, speed: speed as ThresholdPlan['speed'] }
+}
+
 /**
  * The groups of `batch` (already filtered) and of the speed layer's groups
- * that `filter` selects which can be in a window's top `k` by measure
- * `measure`, with their complete states.
+ * that `filter` selects which can be in a window's top k by the plan's
+ * measure, with their complete states.
  */
 export async function rankedRead(
   view: ViewDef,
-  speed: Required<Pick<SpeedSource, 'rank'>> & SpeedSource,
+  plan: ThresholdPlan,
   filter: GroupFilter,
   batch: ViewPartial | undefined,
-  measure: number,
-  k: number,
   /** true once another batch run is served than `batch` came from */
   cutoffMoved: () => boolean,
 ): Promise<RankedRead> {
+  const { speed, measure, k } = plan
   // submitted first, in the caller's tick: ordered against a cutoff move like any speed query
   const opening = speed.rank(view.name, filter, measure, k)
   const local = batch === undefined || batch.groups.size === 0 ? undefined : new RankedGroups(view, measure, [...batch.groups.values()], [...batch.groups.keys()])

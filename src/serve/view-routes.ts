@@ -5,8 +5,7 @@ import type { ViewDef } from '../../views/dsl.js'
 import { columnsOf } from '../../views/semantics.js'
 import { PulseError, pulseError } from '../errors.js'
 import { filterOf, selectGroups } from './answer.js'
-import { rankedRead } from './ranked-read.js'
-import { rankMeasure } from '../../views/state/rank.js'
+import { rankedRead, thresholdPlan } from './ranked-read.js'
 import { memoAnswer } from './answer-memo.js'
 import { freshness } from './freshness.js'
 import type { StatsCache } from './freshness.js'
@@ -43,14 +42,13 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
       const batch = o.batch.partial(view.name)
       const runId = o.batch.current()?.runId
       const filter = filterOf(q)
-      const measure = q.top !== undefined && q.order !== undefined && o.speed.rank !== undefined ? rankMeasure(view, q.order.column, q.order.desc) : -1
-      const { speed: source } = o
+      const plan = thresholdPlan(view, q, o.speed)
       const speedRead =
-        measure >= 0 && q.top !== undefined && source.rank !== undefined
-          ? speedQueries.ranked(view.name, filter, runId, measure, q.top, () =>
-              rankedRead(view, { ...source, rank: source.rank! }, filter, batch === undefined ? undefined : selectGroups(view, batch, filter), measure, q.top!, () => o.batch.current()?.runId !== runId),
+        plan === undefined
+          ? speedQueries.query(view.name, filter, runId)
+          : speedQueries.ranked(view.name, filter, runId, plan.measure, plan.k, () =>
+              rankedRead(view, plan, filter, batch && selectGroups(view, batch, filter), () => o.batch.current()?.runId !== runId),
             )
-          : speedQueries.query(view.name, filter, runId)
       try {
         const [speed, s] = await Promise.all([speedRead, o.stats.get()])
         // a threshold read carries the batch side it ranked (its candidates)

@@ -22,6 +22,7 @@ t.test('the error table is pinned', async (t) => {
     'PULSE_ERR_NATIVE_ARG',
     'PULSE_ERR_NATIVE_LOAD',
     'PULSE_ERR_NOT_FOUND',
+    'PULSE_ERR_READ_EXPIRED',
     'PULSE_ERR_STORE',
     'PULSE_ERR_STORE_NOT_FOUND',
     'PULSE_ERR_UNAUTHORIZED',
