@@ -5,8 +5,8 @@
 const SEED = 0x9747b28c
 const M = 0x5bd1e995
 
-export function murmur2(data: Uint8Array): number {
-  const length = data.length
+/** murmur2 of the first `length` bytes of `data` (all of them by default). */
+export function murmur2(data: Uint8Array, length = data.length): number {
   let h = SEED ^ length
   const blocks = length & ~3
   for (let i = 0; i < blocks; i += 4) {
@@ -30,7 +30,11 @@ export function murmur2(data: Uint8Array): number {
 }
 
 const encoder = new TextEncoder()
+/** A key's UTF-8 bytes, reused: the embedded log places every appended record. */
+let scratch = new Uint8Array(256)
 
 export function partitionFor(key: string, partitions: number): number {
-  return (murmur2(encoder.encode(key)) & 0x7fffffff) % partitions
+  if (scratch.length < key.length * 3) scratch = new Uint8Array(key.length * 3)
+  const { written } = encoder.encodeInto(key, scratch)
+  return (murmur2(scratch, written) & 0x7fffffff) % partitions
 }

@@ -18,8 +18,8 @@ export interface LogRecord {
 }
 
 class Partition {
-  /** Retained records are records[head..]; the prefix is consumed, awaiting compaction. */
-  records: LogRecord[] = []
+  /** Retained records are records[head..]; the prefix is consumed (emptied slots), awaiting compaction. */
+  records: Array<LogRecord | undefined> = []
   head = 0
   /** Offset of records[head]. */
   start = 0
@@ -33,6 +33,9 @@ class Partition {
   dropBelow(offset: number): void {
     const n = offset - this.start
     if (n <= 0) return
+    // a consumed record must not live on in its slot until compaction: it would
+    // survive young collections and be promoted (embedded mode at 50k events/s)
+    this.records.fill(undefined, this.head, this.head + n)
     this.head += n
     this.start = offset
     if (this.head > 4096 && this.head * 2 > this.records.length) {
@@ -128,7 +131,7 @@ export class InProcessLog {
   read(topic: string, partition: number, offset: number, max: number): LogRecord[] {
     const p = this.partitionsOf(topic)[partition]!
     const from = p.head + Math.max(0, offset - p.start)
-    return p.records.slice(from, from + max)
+    return p.records.slice(from, from + max) as LogRecord[]
   }
 
   /** @internal waits until something is appended (or `ms` passes). */
