@@ -132,7 +132,10 @@ class Host {
 }
 
 export interface SnapshotReport {
+  /** actors whose stored snapshot is now current: written, or unchanged since their last one */
   actors: number
+  /** of those, the ones left as they were (no record applied, no cutoff move since their last snapshot) */
+  unchanged: number
   bytes: number
   ms: number
   /** the longest a worker stopped applying records to write one actor's state (ms) */
@@ -164,6 +167,8 @@ export class SpeedLayer {
   readonly options: SpeedOptions
   private readonly hosts: Host[]
   private readonly owned = new Map<string, { topic: string; partition: number; host: Host }>()
+  /** per owned actor, what its last snapshot known stored holds (a snapshot skips an actor still there) */
+  private readonly stored = new Map<string, { nextOffset: number; cutoff: number }>()
   /** In-flight applies; the first failure stops the layer. */
   private readonly pending = new Set<Promise<unknown>>()
   failure: Error | undefined
@@ -221,6 +226,7 @@ export class SpeedLayer {
     const o = this.owned.get(`${topic}/${partition}`)
     if (o === undefined) return
     this.owned.delete(`${topic}/${partition}`)
+    this.stored.delete(`${topic}/${partition}`)
     await this.drain()
     await o.host.run({ op: 'close', topic, partition })
   }
@@ -305,22 +311,28 @@ export class SpeedLayer {
       if (list === undefined) byHost.set(host, [{ topic, partition }])
       else list.push({ topic, partition })
     }
-    const report: SnapshotReport = { actors: 0, bytes: 0, ms: 0, pauseMs: 0, offsets: [] }
+    const report: SnapshotReport = { actors: 0, unchanged: 0, bytes: 0, ms: 0, pauseMs: 0, offsets: [] }
     const puts: Array<Promise<unknown>> = []
     const written = await Promise.allSettled(
       [...byHost].map(async ([host, list]) => {
         for (const [i, { topic, partition }] of list.entries()) {
           if (i > 0 && spreadMs > 0) await this.spreadPause(spreadMs / list.length)
           if (this.closed && spreadMs > 0) break
-          const s = await host.run<ActorSnapshot | null>({ op: 'snapshot', topic, partition })
+          const id = `${topic}/${partition}`
+          const s = await host.run<ActorSnapshot | null>({ op: 'snapshot', topic, partition, unless: this.stored.get(id) })
           if (s === null) continue // released meanwhile: its new owner has it
           report.actors++
-          report.bytes += s.bytes.length
           report.pauseMs = Math.max(report.pauseMs, s.ms)
           report.offsets.push({ topic, partition, nextOffset: s.nextOffset })
+          if (s.bytes === null) {
+            report.unchanged++
+            continue
+          }
+          report.bytes += s.bytes.length
           // a PUT replaces the object whole: a reader sees the previous snapshot or this one
           const put = this.store.put(snapshotKey(this.options.prefix, topic, partition), s.bytes, { contentType: 'application/octet-stream' })
-          put.catch(() => undefined) // observed now; reported below, once every actor is done
+          // a quiet actor is written again only once this one is known stored
+          put.then(() => this.owned.has(id) && this.stored.set(id, { nextOffset: s.nextOffset, cutoff: s.cutoff }), () => undefined) // failures reported below, once every actor is done
           puts.push(put)
         }
       }),

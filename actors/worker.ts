@@ -30,7 +30,8 @@ export type Task =
   | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null; startOffset?: number }
   | { op: 'close'; topic: string; partition: number }
   | ({ op: 'apply' } & RecordBatch)
-  | { op: 'snapshot'; topic: string; partition: number }
+  /** `unless`: the actor's last stored snapshot; an actor still at it (same offset and cutoff, nothing to evict) answers bytes: null */
+  | { op: 'snapshot'; topic: string; partition: number; unless?: { nextOffset: number; cutoff: number } }
   | { op: 'query'; view: string; filter: GroupFilter; partitions?: readonly string[] }
   | { op: 'cutoff'; cutoff: number }
   | { op: 'stats' }
@@ -70,7 +71,9 @@ export interface ActorSnapshot {
   topic: string
   partition: number
   nextOffset: number
-  bytes: Uint8Array
+  cutoff: number
+  /** null: unchanged since the snapshot the task named (nothing to write) */
+  bytes: Uint8Array | null
   /** time spent writing it (ms), applying nothing meanwhile */
   ms: number
 }
@@ -176,9 +179,12 @@ function run(task: Task): unknown {
       const a = actors.get(idOf(task.topic, task.partition))
       if (a === undefined) return null
       const t0 = performance.now()
-      a.evict()
-      const bytes = a.snapshot()
-      const out: ActorSnapshot = { topic: a.topic, partition: a.partition, nextOffset: a.nextOffset, bytes, ms: performance.now() - t0 }
+      const evicted = a.evict()
+      // state changes only by applying records, a cutoff move or an eviction
+      const unchanged = evicted === 0 && task.unless !== undefined && task.unless.nextOffset === a.nextOffset && task.unless.cutoff === a.cutoff
+      const bytes = unchanged ? null : a.snapshot()
+      const out: ActorSnapshot = { topic: a.topic, partition: a.partition, nextOffset: a.nextOffset, cutoff: a.cutoff, bytes, ms: performance.now() - t0 }
+      if (bytes === null) return out
       // the bytes are transferred, not copied
       return move({ [transferableSymbol]: bytes.buffer, [valueSymbol]: out })
     }

@@ -37,7 +37,7 @@ export function adminRoutes(app: FastifyInstance, o: AdminOptions): void {
     admin.post('/admin/snapshot', { schema: snapshotSchema }, async () => {
       if (o.speed.snapshot === undefined) throw pulseError('PULSE_ERR_UNAVAILABLE', 'this node holds no speed-layer actors to snapshot')
       const r = await o.speed.snapshot()
-      return { actors: r.actors, bytes: r.bytes, ms: r.ms, pauseMs: r.pauseMs }
+      return { actors: r.actors, unchanged: r.unchanged, bytes: r.bytes, ms: r.ms, pauseMs: r.pauseMs }
     })
 
     admin.post('/admin/batch', { schema: batchSchema }, async (_req, reply) => {

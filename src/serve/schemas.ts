@@ -189,7 +189,11 @@ export const snapshotSchema = {
   tags: ['admin'],
   security: adminSecurity,
   response: {
-    200: { type: 'object', required: ['actors', 'bytes', 'ms', 'pauseMs'], properties: { actors: { type: 'integer' }, bytes: { type: 'integer' }, ms: { type: 'number' }, pauseMs: { type: 'number' } } },
+    200: {
+      type: 'object',
+      required: ['actors', 'unchanged', 'bytes', 'ms', 'pauseMs'],
+      properties: { actors: { type: 'integer' }, unchanged: { type: 'integer' }, bytes: { type: 'integer' }, ms: { type: 'number' }, pauseMs: { type: 'number' } },
+    },
     401: errorRef,
     503: errorRef,
   },

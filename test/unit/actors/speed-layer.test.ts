@@ -16,6 +16,7 @@ import { SpeedLayer, snapshotKey } from '../../../actors/speed-layer.js'
 import { runEmbedded } from '../../../actors/embedded-source.js'
 import { records, validEvents } from '../../helpers/stream.js'
 import { candidates, phaseTwo } from '../../../views/state/rank.js'
+import { partitionFor } from '../../../src/kafka/partitioner.js'
 import { sameRows } from '../../helpers/rows.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-speed-'))
@@ -211,4 +212,33 @@ t.test('a threshold read sees one state per worker from its first phase to its l
   await t.rejects(late.above(phaseTwo(late.tops, k).thresholds), { code: 'PULSE_ERR_READ_EXPIRED' }, 'past its hold, phase 2 is refused')
   stop.abort()
   await consuming
+})
+
+t.test('a snapshot leaves the actors that changed nothing since their stored snapshot; the restored state is whole', async (t) => {
+  const layer = new SpeedLayer(store, { workers: 2, prefix: 'q/', actor })
+  const log = await filled(0, 5_000)
+  const stop = new AbortController()
+  const consuming = runEmbedded(log, layer, { signal: stop.signal })
+  const applied = async () => (await layer.stats()).reduce((s, a) => s + a.counters.records, 0)
+  while ((await applied()) < 5_000) await new Promise((r) => setTimeout(r, 5))
+  const first = await layer.snapshot()
+  t.match(first, { actors: 24, unchanged: 0 }, 'the first writes every actor')
+  const second = await layer.snapshot()
+  t.match(second, { actors: 24, unchanged: 24, bytes: 0 }, 'nothing applied since: nothing written')
+  const more = input.slice(5_000, 5_010)
+  const touched = new Set(more.map((r) => `${r.topic}/${partitionFor(r.key, 4)}`))
+  await log.append(more)
+  while ((await applied()) < 5_010) await new Promise((r) => setTimeout(r, 5))
+  const third = await layer.snapshot()
+  t.equal(third.actors, 24)
+  t.equal(third.unchanged, 24 - touched.size, `only the ${touched.size} actors that got records are written`)
+  stop.abort()
+  await consuming
+  await layer.close()
+
+  const restored = new SpeedLayer(store, { workers: 2, prefix: 'q/', actor })
+  t.teardown(() => restored.close())
+  t.equal(await runEmbedded(await filled(0, 5_010), restored, { untilCaughtUp: true }), 0, 'every actor resumes at the end')
+  const upTo = validEvents(input.slice(0, 5_010))
+  for (const view of CATALOG) sameRows(t, view, finalize(view, await restored.query(view.name)), evaluate(view, upTo), view.name)
 })

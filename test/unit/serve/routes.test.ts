@@ -123,6 +123,8 @@ t.test('admin routes need the bearer token', async (t) => {
   t.equal(snap.statusCode, 200)
   t.equal(snap.json().actors, 24)
   t.ok(snap.json().pauseMs > 0 && snap.json().pauseMs <= snap.json().ms, 'the longest pause is within the snapshot')
+  const again = await f.app.inject({ method: 'POST', url: '/admin/snapshot', headers: auth })
+  t.match(again.json(), { actors: 24, unchanged: 24, bytes: 0 }, 'a second snapshot with nothing applied between writes nothing')
   t.equal((await f.app.inject({ method: 'POST', url: '/admin/batch', headers: auth })).statusCode, 202)
   const busy = await f.app.inject({ method: 'POST', url: '/admin/batch', headers: auth })
   t.equal(busy.statusCode, 409)
