@@ -415,6 +415,11 @@ export class SpeedLayer {
     return removed.reduce((a, b) => a + b, 0)
   }
 
+  /** Bytes of heap in use per worker, where the actors' state lives (after a full collection when the process runs with --expose-gc). */
+  async heapUsed(): Promise<number[]> {
+    return Promise.all(this.hosts.map((h) => h.read<number>({ op: 'heap' })))
+  }
+
   async stats(): Promise<ActorStats[]> {
     return (await Promise.all(this.hosts.map((h) => h.read<ActorStats[]>({ op: 'stats' })))).flat()
   }

@@ -13,6 +13,7 @@
 // Atomics.wait and keeps it until a task wakes it: nothing waits on it then).
 // A later phase that finds its hold expired answers null, and the reader falls
 // back to a full query.
+import { getHeapStatistics } from 'node:v8'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
@@ -35,6 +36,8 @@ export type Task =
   | { op: 'query'; view: string; filter: GroupFilter; partitions?: readonly string[] }
   | { op: 'cutoff'; cutoff: number }
   | { op: 'stats' }
+  /** the worker's heap in use, in bytes (after a full collection when the process runs with --expose-gc) */
+  | { op: 'heap' }
   /** phase 1 of a threshold read: holds the state, answers a RankOpened (null: no group selected) */
   | { op: 'rank'; view: string; filter: GroupFilter; measure: number; k: number }
   /** phase 2: the held groups at or above their window's threshold (null: hold expired) */
@@ -44,7 +47,7 @@ export type Task =
   | { op: 'rankRelease'; token: number }
 
 /** Reads that bypass the state queue. */
-const READS: ReadonlySet<Task['op']> = new Set(['query', 'stats', 'rank', 'rankAbove', 'rankFetch', 'rankRelease'])
+const READS: ReadonlySet<Task['op']> = new Set(['query', 'stats', 'heap', 'rank', 'rankAbove', 'rankFetch', 'rankRelease'])
 
 export interface RankOpened {
   token: number
@@ -230,6 +233,9 @@ function run(task: Task): unknown {
       endHold(task.token)
       return move(bytes)
     }
+    case 'heap':
+      ;(globalThis as { gc?: () => void }).gc?.()
+      return getHeapStatistics().used_heap_size
     case 'rankRelease':
       endHold(task.token)
       return null
