@@ -26,6 +26,7 @@ import type { Group } from '../views/state/partial.js'
 import { RankedGroups } from '../views/state/rank.js'
 import type { RankList } from '../views/state/rank.js'
 import type { ViewDef } from '../views/dsl.js'
+import type { KeyTuple } from '../views/semantics.js'
 
 export type Task =
   | { op: 'open'; topic: string; partition: number; snapshot: Uint8Array | null; startOffset?: number }
@@ -206,13 +207,11 @@ function run(task: Task): unknown {
     case 'rank': {
       const view = viewNamed(task.view)
       if (view === undefined) return null
-      // always deduplicated: phase 3 finds groups by id
+      // always deduplicated: phase 3 finds groups by window and key
       const collected = new GroupCollector(view, true)
       for (const a of actors.values()) if (a.topic === view.topic) a.select(view.name, task.filter, collected.add)
       if (collected.groups.length === 0) return null
-      const ids: string[] = new Array<string>(collected.groups.length)
-      for (const [id, at] of collected.index) ids[at] = id
-      const ranked = new RankedGroups(view, task.measure, collected.groups, ids)
+      const ranked = new RankedGroups(view, task.measure, collected.groups)
       const token = nextToken++
       holds.set(token, { view, collected, ranked, timer: setTimeout(() => endHold(token), data.rankHoldMs) })
       return { token, top: ranked.top(task.k) } satisfies RankOpened
@@ -226,8 +225,9 @@ function run(task: Task): unknown {
       if (h === undefined) return null
       const groups: Group[] = []
       for (const id of task.ids) {
-        const at = h.collected.index.get(id)
-        if (at !== undefined) groups.push(h.collected.groups[at]!)
+        const [window, key] = JSON.parse(id) as [number | null, KeyTuple]
+        const g = h.collected.find(window, key)
+        if (g !== undefined) groups.push(g)
       }
       const bytes = serializeGroups(h.view, groups)
       endHold(task.token)
