@@ -6,7 +6,7 @@ import { columnsOf } from '../../views/semantics.js'
 import { PulseError, pulseError } from '../errors.js'
 import { filterOf, selectGroups } from './answer.js'
 import { rankedRead, thresholdPlan } from './ranked-read.js'
-import { memoAnswer } from './answer-memo.js'
+import { memoAnswer, rowsJson } from './answer-memo.js'
 import { freshness } from './freshness.js'
 import type { StatsCache } from './freshness.js'
 import { parseViewQuery } from './view-query.js'
@@ -33,7 +33,7 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
   const speedQueries = new QueryCoalescer(o.speed, { maxAgeMs: o.speedReuseMs })
   app.get('/api/views', { schema: listViewsSchema }, async () => list)
 
-  app.get<{ Params: { name: string }; Querystring: Record<string, unknown> }>('/api/views/:name', { schema: viewQuerySchema }, async (req) => {
+  app.get<{ Params: { name: string }; Querystring: Record<string, unknown> }>('/api/views/:name', { schema: viewQuerySchema }, async (req, reply) => {
     const view = viewNamed(req.params.name)
     if (view === undefined) throw pulseError('PULSE_ERR_UNKNOWN_VIEW', JSON.stringify(req.params.name))
     const q = parseViewQuery(view, req.query)
@@ -55,7 +55,9 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
         const a = memoAnswer(view, speed.batch ?? batch, speed.partial, q)
         const ageMs = Math.max(0, Math.round(performance.now() - speed.at))
         const fresh = freshness(o.batch, s.stats, s.lag, ageMs, speed.partial.coverage ?? null)
-        return { view: view.name, rows: a.rows, total: a.total, truncated: a.total > a.rows.length, estimates: a.estimates, freshness: fresh }
+        // the rows' JSON is shared by the requests that share the answer; only the rest is written per request
+        reply.type('application/json; charset=utf-8')
+        return `{"view":${JSON.stringify(view.name)},"rows":${rowsJson(a)},"total":${a.total},"truncated":${a.total > a.rows.length},"estimates":${a.estimates},"freshness":${JSON.stringify(fresh)}}`
       } catch (err) {
         // a cluster node was at another cutoff: the newer run is loaded by now, ask again with it
         if (!(err instanceof PulseError && err.code === 'PULSE_ERR_CUTOFF_MOVED') || attempt >= 4) throw err

@@ -28,6 +28,16 @@ t.test('GET /api/views lists every view with its shape', async (t) => {
   t.match(popular.measures, [{ name: 'plays', kind: 'count', estimated: false }])
 })
 
+t.test('a view answer is JSON with every field of its schema, written from the shared rows', async (t) => {
+  const url = '/api/views/video_realtime_popular_videos?top=3'
+  const [a, b] = await Promise.all([f.app.inject({ url }), f.app.inject({ url })])
+  t.match(a.headers['content-type'], /^application\/json; charset=utf-8$/)
+  const body = a.json() as Record<string, unknown>
+  t.same(Object.keys(body), ['view', 'rows', 'total', 'truncated', 'estimates', 'freshness'])
+  t.equal(body.view, 'video_realtime_popular_videos')
+  t.same((b.json() as Record<string, unknown>).rows, body.rows, 'two requests sharing a read answer the same rows')
+})
+
 t.test('key filters, order and limit', async (t) => {
   const all = (await get('/api/views/auth_user_activity_summary?order=-total_logins')).body
   t.ok(all.rows.length > 10)
