@@ -95,6 +95,11 @@ for (const seed of [101, 202]) {
       const collect = new GroupCollector(view, true)
       for (const p of keyParts) for (const g of p.groups.values()) collect.add(g)
       t.equal(collect.groups.length, inPlace.groups.size, `${view.name}: each group collected once`)
+      const found = [...inPlace.groups.values()].filter((g) => {
+        const c = collect.find(g.window, g.key)
+        return c !== undefined && Buffer.compare(serializeGroups(view, [c]), serializeGroups(view, [g])) === 0
+      })
+      t.equal(found.length, inPlace.groups.size, `${view.name}: every group found by window and key, merged`)
       t.same(serializePartial(view, deserializePartial(view, serializeGroups(view, collect.groups))), serializePartial(view, inPlace), `${view.name}: collected groups`)
       t.same(keyParts.map((p) => serializePartial(view, p)), before, `${view.name}: the collected groups are left unchanged`)
       const repeats = keyParts.flatMap((p) => [...p.groups.values()])
@@ -113,4 +118,18 @@ t.test('merge is commutative and associative (rows), on three key partitions', a
     const right = finalize(view, mergePartials(view, a, mergePartials(view, c, b)))
     sameRows(t, view, left, right, `${view.name}: (a⊕b)⊕c = a⊕(c⊕b)`)
   }
+})
+
+t.test('GroupCollector tells groups apart by window and every key value, types included', async (t) => {
+  const view = CATALOG.find((v) => v.name === 'video_realtime_popular_videos')!
+  const collect = new GroupCollector(view, true)
+  const g = (window: number | null, key: Array<string | number | null>, plays: number) => ({ window, key, states: [plays] })
+  for (const x of [g(0, ['1'], 1), g(0, [1], 2), g(60_000, ['1'], 4), g(null, ['1'], 8), g(0, [null], 16), g(0, ['1'], 32)]) collect.add(x)
+  t.equal(collect.groups.length, 5, "'1' and 1, windows 0, 60000 and none, and a null key are five groups")
+  t.same(collect.find(0, ['1'])?.states, [33], 'the repeat merged into its group')
+  t.same(collect.find(0, [1])?.states, [2])
+  t.same(collect.find(null, ['1'])?.states, [8])
+  t.same(collect.find(0, [null])?.states, [16])
+  t.equal(collect.find(120_000, ['1']), undefined, 'an absent window')
+  t.equal(collect.find(0, ['2']), undefined, 'an absent key')
 })
