@@ -375,16 +375,16 @@ export class SpeedLayer {
     const settled = await Promise.allSettled(this.hosts.map((h) => h.read<RankOpened | null>({ op: 'rank', view: name, filter, measure, k })))
     const opened = settled.map((r) => (r.status === 'fulfilled' ? r.value : null))
     const held = opened.flatMap((o, i) => (o === null ? [] : [{ host: this.hosts[i]!, token: o.token }]))
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-    if (failed !== undefined) {
-      for (const { host, token } of held) host.direct({ op: 'rankRelease', token }).catch(() => undefined)
-      throw failed.reason
-    }
     let open = true
     const release = () => {
       if (!open) return
       open = false
       for (const { host, token } of held) host.direct({ op: 'rankRelease', token }).catch(() => undefined)
+    }
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed !== undefined) {
+      release()
+      throw failed.reason
     }
     const expired = (phase: string) => pulseError('PULSE_ERR_READ_EXPIRED', `${name}, ${phase}`)
     return {
