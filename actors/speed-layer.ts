@@ -21,7 +21,7 @@ import type { ActorOptions } from './partition-actor.js'
 import { packRecords, transferList } from './record-batch.js'
 import type { RawRecord } from './record-batch.js'
 import type { GroupFilter } from './live-view.js'
-import type { ActorSnapshot, ActorStats, RankOpened, Task } from './worker.js'
+import type { ActorSnapshot, ActorStats, HoldStats, RankOpened, Task } from './worker.js'
 import type { RankList, RankSession } from '../views/state/rank.js'
 
 export interface SpeedOptions {
@@ -413,6 +413,11 @@ export class SpeedLayer {
     this.cutoff = cutoff
     const removed = await Promise.all(this.hosts.map((h) => h.run<number>({ op: 'cutoff', cutoff })))
     return removed.reduce((a, b) => a + b, 0)
+  }
+
+  /** Per worker, its threshold-read holds since it started (how long they kept batches waiting). */
+  async holdStats(): Promise<HoldStats[]> {
+    return Promise.all(this.hosts.map((h) => h.read<HoldStats>({ op: 'holds' })))
   }
 
   /** Bytes of heap in use per worker, where the actors' state lives (after a full collection when the process runs with --expose-gc). */

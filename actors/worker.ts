@@ -39,6 +39,8 @@ export type Task =
   | { op: 'stats' }
   /** the worker's heap in use, in bytes (after a full collection when the process runs with --expose-gc) */
   | { op: 'heap' }
+  /** the worker's threshold-read holds since it started (HoldStats) */
+  | { op: 'holds' }
   /** phase 1 of a threshold read: holds the state, answers a RankOpened (null: no group selected) */
   | { op: 'rank'; view: string; filter: GroupFilter; measure: number; k: number }
   /** phase 2: the held groups at or above their window's threshold (null: hold expired) */
@@ -48,7 +50,16 @@ export type Task =
   | { op: 'rankRelease'; token: number }
 
 /** Reads that bypass the state queue. */
-const READS: ReadonlySet<Task['op']> = new Set(['query', 'stats', 'heap', 'rank', 'rankAbove', 'rankFetch', 'rankRelease'])
+const READS: ReadonlySet<Task['op']> = new Set(['query', 'stats', 'heap', 'holds', 'rank', 'rankAbove', 'rankFetch', 'rankRelease'])
+
+/** A worker's threshold-read holds since it started. */
+export interface HoldStats {
+  holds: number
+  /** time state tasks could not run, summed over holds (ms) */
+  heldMs: number
+  /** holds that ended at rankHoldMs, before their read's last phase */
+  expired: number
+}
 
 export interface RankOpened {
   token: number
@@ -102,7 +113,8 @@ const ordered: Array<{ task: Task; resolve: (v: unknown) => void; reject: (e: un
 let draining = false
 
 /** Threshold reads in progress, by token. */
-const holds = new Map<number, { view: ViewDef; collected: GroupCollector; ranked: RankedGroups; timer: ReturnType<typeof setTimeout> }>()
+const holds = new Map<number, { view: ViewDef; collected: GroupCollector; ranked: RankedGroups; timer: ReturnType<typeof setTimeout>; since: number }>()
+const holdStats: HoldStats = { holds: 0, heldMs: 0, expired: 0 }
 let nextToken = 1
 let released: Promise<void> | undefined
 let release: (() => void) | undefined
@@ -112,11 +124,14 @@ async function unheld(): Promise<void> {
   while (holds.size > 0) await (released ??= new Promise<void>((r) => (release = r)))
 }
 
-function endHold(token: number): void {
+function endHold(token: number, expired = false): void {
   const h = holds.get(token)
   if (h === undefined) return
   clearTimeout(h.timer)
   holds.delete(token)
+  holdStats.holds++
+  holdStats.heldMs += performance.now() - h.since
+  if (expired) holdStats.expired++
   if (holds.size === 0 && release !== undefined) {
     release()
     release = released = undefined
@@ -213,7 +228,7 @@ function run(task: Task): unknown {
       if (collected.groups.length === 0) return null
       const ranked = new RankedGroups(view, task.measure, collected.groups)
       const token = nextToken++
-      holds.set(token, { view, collected, ranked, timer: setTimeout(() => endHold(token), data.rankHoldMs) })
+      holds.set(token, { view, collected, ranked, timer: setTimeout(() => endHold(token, true), data.rankHoldMs), since: performance.now() })
       return { token, top: ranked.top(task.k) } satisfies RankOpened
     }
     case 'rankAbove': {
@@ -236,6 +251,8 @@ function run(task: Task): unknown {
     case 'heap':
       ;(globalThis as { gc?: () => void }).gc?.()
       return getHeapStatistics().used_heap_size
+    case 'holds':
+      return { ...holdStats }
     case 'rankRelease':
       endHold(task.token)
       return null

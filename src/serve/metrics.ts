@@ -4,6 +4,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { ActorCounters } from '../../actors/partition-actor.js'
 import type { SnapshotReport } from '../../actors/speed-layer.js'
+import type { HoldStats } from '../../actors/worker.js'
 import type { StatsCache } from './freshness.js'
 import type { BatchSource, SpeedSource } from './sources.js'
 import type { RunManifest } from '../batch/runs.js'
@@ -38,6 +39,25 @@ export class ServeMetrics {
       registers,
     })
     const snapshotBytes = new Gauge({ name: 'pulse_speed_snapshot_bytes', help: 'Bytes written by the last snapshot', registers })
+    if (speed.holds !== undefined) {
+      const holdsOf = speed.holds.bind(speed)
+      // a scrape collects metrics concurrently: each counter reads the workers' holds itself
+      const perWorker = (name: string, help: string, value: (h: HoldStats) => number) =>
+        new Counter({
+          name,
+          help,
+          labelNames: ['worker'],
+          registers,
+          async collect() {
+            const all = await holdsOf()
+            this.reset()
+            all.forEach((h, i) => this.inc({ worker: String(i) }, value(h)))
+          },
+        })
+      perWorker('pulse_speed_rank_holds_total', "Threshold reads that held a worker's state (top-N answers)", (h) => h.holds)
+      perWorker('pulse_speed_rank_hold_seconds_total', 'Time a worker kept its batches waiting for top-N threshold reads, summed over holds', (h) => h.heldMs / 1000)
+      perWorker('pulse_speed_rank_holds_expired_total', 'Threshold-read holds that ended at their limit before the read finished (it fell back to a full read)', (h) => h.expired)
+    }
     const snapshotPause = new Gauge({ name: 'pulse_speed_snapshot_pause_seconds', help: 'Longest a worker stopped applying records to write one actor of the last snapshot', registers })
     new Histogram({
       name: 'pulse_speed_snapshot_duration_seconds',

@@ -6,7 +6,7 @@ import type { RunManifest } from '../batch/runs.js'
 import type { ViewPartial } from '../../views/state/partial.js'
 import type { RankSession } from '../../views/state/rank.js'
 import type { GroupFilter } from '../../actors/live-view.js'
-import type { ActorStats } from '../../actors/worker.js'
+import type { ActorStats, HoldStats } from '../../actors/worker.js'
 import type { SnapshotReport, SpeedLayer } from '../../actors/speed-layer.js'
 
 export interface BatchSource {
@@ -48,6 +48,8 @@ export interface SpeedSource {
    * full reads.
    */
   rank?(view: string, filter: GroupFilter, measure: number, k: number): Promise<RankSession>
+  /** Per worker, the threshold reads' holds (metrics). */
+  holds?(): Promise<HoldStats[]>
   snapshot?(): Promise<SnapshotReport>
   readonly lastSnapshot?: SnapshotReport | undefined
 }
@@ -60,6 +62,7 @@ export function speedSourceOf(layer: SpeedLayer, lag?: () => Promise<number | nu
     setCutoff: (cutoff) => layer.setCutoff(cutoff),
     lag,
     rank: (view, filter, measure, k) => layer.rank(view, filter, measure, k),
+    holds: () => layer.holdStats(),
     snapshot: () => layer.snapshot(),
     get lastSnapshot() {
       return layer.lastSnapshot

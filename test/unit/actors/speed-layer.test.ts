@@ -210,6 +210,16 @@ t.test('a threshold read sees one state per worker from its first phase to its l
   await new Promise((r) => setTimeout(r, 1_700))
   while ((await applied()) < input.length) await new Promise((r) => setTimeout(r, 5))
   await t.rejects(late.above(phaseTwo(late.tops, k).thresholds), { code: 'PULSE_ERR_READ_EXPIRED' }, 'past its hold, phase 2 is refused')
+  const holds = await layer.holdStats()
+  t.same(
+    holds.map((h) => [h.holds, h.expired]),
+    [
+      [2, 1],
+      [2, 1],
+    ],
+    'each worker counts two holds, one of them expired',
+  )
+  t.ok(holds.every((h) => h.heldMs >= 1_500), `held ${holds.map((h) => Math.round(h.heldMs)).join(', ')} ms (the expired hold alone lasted 1.5 s)`)
   stop.abort()
   await consuming
 })

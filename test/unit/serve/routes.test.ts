@@ -178,7 +178,12 @@ t.test('health, readiness, metrics, OpenAPI', async (t) => {
     'pulse_batch_cutoff_seconds ',
     'pulse_http_request_duration_seconds_bucket{',
     'pulse_serve_speed_reads_total{outcome="reused"}',
+    'pulse_serve_speed_reads_total{outcome="threshold"}',
+    'pulse_speed_rank_hold_seconds_total{worker="0"}',
+    'pulse_speed_rank_holds_expired_total{worker="1"} 0',
   ]) t.ok(metrics.body.includes(name), name)
+  const holds = [...metrics.body.matchAll(/^pulse_speed_rank_holds_total\{worker="\d"\} (\d+)$/gm)].map((m) => Number(m[1]))
+  t.ok(holds.length === 2 && holds.every((n) => n >= 1), `each worker was held by the top-N queries before: ${holds.join(', ')}`)
   const doc = (await get('/docs/json')).body
   t.equal(doc.openapi.slice(0, 2), '3.')
   for (const p of ['/api/views', '/api/views/{name}', '/health', '/ready', '/metrics', '/admin/snapshot', '/admin/batch']) t.ok(doc.paths[p], p)
