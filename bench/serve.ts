@@ -6,7 +6,8 @@
 // shape, the events the speed layer applied per second meanwhile, and the main
 // thread's event-loop delay (the log feeder and the source share that thread
 // with the server), and the share of requests the server itself handled within
-// 10 ms by its own latency histogram; writes bench/results/serve.json.
+// 10 ms by its own latency histogram, and the share of time threshold reads
+// held the workers; writes bench/results/serve.json.
 //   node dist/bench/serve.js [events/s] [requests/s] [seconds]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -110,7 +111,7 @@ class ReelSink {
  * Requests to the view route by the server's own latency histogram (total, and
  * within 10 ms), and how many waited for a speed read in flight (joined).
  */
-async function served(url: string): Promise<{ total: number; within10ms: number; joined: number }> {
+async function served(url: string): Promise<{ total: number; within10ms: number; joined: number; heldSeconds: number }> {
   const text = await (await fetch(`${url}metrics`)).text()
   const count = (le: string) => {
     let n = 0
@@ -120,7 +121,9 @@ async function served(url: string): Promise<{ total: number; within10ms: number;
     return n
   }
   const joined = /^pulse_serve_speed_reads_total\{outcome="joined"\} (\d+)/m.exec(text)
-  return { total: count('+Inf'), within10ms: count('0.01'), joined: joined === null ? 0 : Number(joined[1]) }
+  // summed over workers: threshold reads' holds (batches waiting)
+  const heldSeconds = [...text.matchAll(/^pulse_speed_rank_hold_seconds_total\{worker="\d+"\} ([\d.e+-]+)$/gm)].reduce((a, m) => a + Number(m[1]), 0)
+  return { total: count('+Inf'), within10ms: count('0.01'), joined: joined === null ? 0 : Number(joined[1]), heldSeconds }
 }
 
 /** Appends the reel's records to the log at `rate` per second until they run out or `signal` aborts. */
@@ -194,6 +197,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
         'server ≤10 ms %': inServer === 0 ? 0 : Math.round(((server1.within10ms - server0.within10ms) / inServer) * 1000) / 10,
         // requests that found no read within the staleness bound and waited for one to the workers
         'waited for a read %': inServer === 0 ? 0 : Math.round(((server1.joined - server0.joined) / inServer) * 1000) / 10,
+        // the share of the run's time the average worker spent held by threshold reads (top-N)
+        'workers held %': Math.round(((server1.heldSeconds - server0.heldSeconds) / layer.options.workers / ((performance.now() - t0) / 1000)) * 1000) / 10,
         'loop p99 ms': Math.round(loop.percentile(99) / 1e6),
         'loop max ms': Math.round(loop.max / 1e6),
         'events/s applied': Math.round(ingested),
