@@ -114,13 +114,10 @@ class Host {
    * sees the cutoff that was set when it was submitted.
    */
   read<T>(task: Task): Promise<T> {
-    return this.fence.then(() => {
-      Atomics.add(this.readsWaiting, 0, 1)
-      return this.pool.run(task) as Promise<T>
-    })
+    return this.fence.then(() => this.direct<T>(task))
   }
 
-  /** A read that waits for nothing: the later phases of a threshold read (a cutoff queued behind its hold would wait for them). */
+  /** A read sent at once, behind no fence: `read` after its fence, and the later phases of a threshold read (a cutoff queued behind their hold would wait for them). */
   direct<T>(task: Task): Promise<T> {
     Atomics.add(this.readsWaiting, 0, 1)
     return this.pool.run(task) as Promise<T>

@@ -38,7 +38,7 @@ const SLACK = 1e-9
 
 const widenDown = (x: number) => x - Math.abs(x) * SLACK - SLACK
 
-export const emptyList = (): RankList => ({ windows: [], ids: [], values: [] })
+const emptyList = (): RankList => ({ windows: [], ids: [], values: [] })
 
 /**
  * The index of the measure a threshold read can rank `view` by, or -1: the
@@ -74,13 +74,13 @@ export class RankedGroups {
     view: ViewDef,
     measure: number,
     readonly groups: readonly Group[],
-    /** the groups' identities when already known (else computed for the groups listed) */
-    ids?: readonly string[],
+    /** the groups' identities when already known, taken over (else computed for the groups listed) */
+    ids?: string[],
   ) {
     const op = compile(view).ops[measure]!
     this.values = new Float64Array(groups.length)
     for (let i = 0; i < groups.length; i++) this.values[i] = (op.result(groups[i]!.states[measure]) as number | null) ?? 0
-    this.ids = ids === undefined ? new Array<string | undefined>(groups.length) : ids.slice()
+    this.ids = ids ?? new Array<string | undefined>(groups.length)
   }
 
   private id(i: number): string {
