@@ -68,6 +68,8 @@ class Host {
   private gate: Promise<unknown> = Promise.resolve()
   private fence: Promise<unknown> = Promise.resolve()
   private waiters: Array<() => void> = []
+  /** reads out at the worker, settled */
+  private readonly reads = new Set<Promise<void>>()
   /** Reads sent to the worker and not yet begun there (shared with it: see worker.ts). */
   private readonly readsWaiting = new Int32Array(new SharedArrayBuffer(4))
 
@@ -120,7 +122,28 @@ class Host {
   /** A read sent at once, behind no fence: `read` after its fence, and the later phases of a threshold read (a cutoff queued behind their hold would wait for them). */
   direct<T>(task: Task): Promise<T> {
     Atomics.add(this.readsWaiting, 0, 1)
-    return this.pool.run(task) as Promise<T>
+    const answer = this.pool.run(task) as Promise<T>
+    const settled = answer.then(
+      () => void this.reads.delete(settled),
+      () => void this.reads.delete(settled),
+    )
+    this.reads.add(settled)
+    return answer
+  }
+
+  /**
+   * Resolves once every task sent to the worker has been answered. A pool
+   * destroyed with a task out crashes the process when the worker's answer
+   * comes back (Piscina emits 'error' for a task it no longer knows).
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      const tail = this.tail
+      await Promise.all([tail, ...this.reads])
+      // a read behind the fence is sent in a later microtask
+      await new Promise<void>((r) => setImmediate(r))
+      if (tail === this.tail && this.reads.size === 0) return
+    }
   }
 
   async room(limit: number): Promise<void> {
@@ -435,7 +458,7 @@ export class SpeedLayer {
       await this.drain()
       if (options.snapshot) await this.snapshot()
     } finally {
-      await Promise.all(this.hosts.map((h) => h.pool.destroy()))
+      await Promise.all(this.hosts.map(async (h) => (await h.settled(), h.pool.destroy())))
     }
   }
 }
