@@ -14,7 +14,7 @@ import { PairMatcher } from '../views/state/pair-matcher.js'
 import type { ViewPartial } from '../views/state/partial.js'
 import { Reader, Writer } from '../views/state/codec.js'
 import { EventValidator } from '../src/events/validate.js'
-import { RecentIds } from '../src/events/recent-ids.js'
+import { RecentPrints } from '../src/events/recent-prints.js'
 import { HOUR, MINUTE } from '../src/events/time.js'
 import { pulseError } from '../src/errors.js'
 import { LiveView } from './live-view.js'
@@ -71,8 +71,9 @@ interface PairingRun {
   horizonMs: number
 }
 
-// 2 added the dropped events per hour; version 1 snapshots still restore
-const SNAPSHOT_VERSION = 2
+// 2 added the dropped events per hour, 3 keeps the recent ids as fingerprints
+// (recent-prints.ts); versions 1 and 2 still restore
+const SNAPSHOT_VERSION = 3
 
 export class PartitionActor {
   /** First offset not yet applied. */
@@ -88,7 +89,7 @@ export class PartitionActor {
   private readonly pairings: PairingRun[] = []
   /** event type → the views that take it (most views take a few of their topic's types) */
   private readonly viewsByType = new Map<string, LiveView[]>()
-  private readonly recent: RecentIds
+  private readonly recent: RecentPrints
   private readonly validator = new EventValidator()
   /** processing time (ms) of the last record */
   private lastArrival = 0
@@ -102,7 +103,7 @@ export class PartitionActor {
     const byPairing = new Map<Pairing, LiveView[]>()
     for (const v of this.views) for (const p of v.pairings.keys()) byPairing.set(p, [...(byPairing.get(p) ?? []), v])
     for (const [p, views] of byPairing) this.pairings.push({ matcher: new PairMatcher(p), views, horizonMs: p.horizonMs ?? this.options.pairHorizonMs })
-    this.recent = new RecentIds(options.dedupeIds)
+    this.recent = new RecentPrints(options.dedupeIds)
   }
 
   /** The event-driven watermark: max event time − lateness. */
@@ -229,7 +230,8 @@ export class PartitionActor {
   /**
    * The whole state as bytes:
    *   u8 version, string topic, varint partition, f64 nextOffset, f64 maxTime,
-   *   f64 cutoff, the counters (varints), the recent event ids, each pairing's
+   *   f64 cutoff, the counters (varints), the dropped events per hour, the
+   *   recent event ids' fingerprints (RecentPrints.write), each pairing's
    *   entities (in definition order), then per view its name and groups.
    */
   snapshot(): Uint8Array {
@@ -238,9 +240,7 @@ export class PartitionActor {
     for (const name of COUNTER_NAMES) w.varint(this.counters[name])
     w.varint(this.droppedByHour.size)
     for (const [hour, n] of this.droppedByHour) w.f64(hour).varint(n)
-    const ids = this.recent.last()
-    w.varint(ids.length)
-    for (const id of ids) w.string(id)
+    this.recent.write(w)
     w.varint(this.pairings.length)
     for (const run of this.pairings) run.matcher.write(w)
     w.varint(this.views.length)
@@ -255,7 +255,7 @@ export class PartitionActor {
   restore(bytes: Uint8Array): void {
     const r = new Reader(bytes)
     const version = r.u8()
-    if (version !== SNAPSHOT_VERSION && version !== 1) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown snapshot version ${version}`)
+    if (version < 1 || version > SNAPSHOT_VERSION) throw pulseError('PULSE_ERR_INVALID_STATE', `unknown snapshot version ${version}`)
     const topic = r.string()
     const partition = r.varint()
     if (topic !== this.topic || partition !== this.partition) {
@@ -267,7 +267,8 @@ export class PartitionActor {
     for (const name of COUNTER_NAMES) this.counters[name] = r.varint()
     this.droppedByHour.clear()
     if (version >= 2) for (let n = r.varint(); n > 0; n--) this.droppedByHour.set(r.f64(), r.varint())
-    for (let n = r.varint(); n > 0; n--) this.recent.add(r.string())
+    if (version >= 3) this.recent.read(r)
+    else for (let n = r.varint(); n > 0; n--) this.recent.add(r.string())
     const pairings = r.varint()
     if (pairings !== this.pairings.length) throw pulseError('PULSE_ERR_INVALID_STATE', `snapshot has ${pairings} pairings, the catalog ${this.pairings.length}`)
     for (const run of this.pairings) run.matcher.read(r)

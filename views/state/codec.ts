@@ -143,6 +143,14 @@ export class Reader {
     return v
   }
 
+  /** 4 bytes, little-endian. */
+  u32(): number {
+    this.need(4)
+    const v = this.view.getUint32(this.pos, true)
+    this.pos += 4
+    return v
+  }
+
   bytes(): Uint8Array {
     const n = this.varint()
     this.need(n)

@@ -9,6 +9,7 @@ import { finalize, mergePartials, partialOf } from '../../../views/state/partial
 import type { ViewPartial } from '../../../views/state/partial.js'
 import type { GeneratedRecord } from '../../../src/generator/generator.js'
 import { EventValidator } from '../../../src/events/validate.js'
+import { Writer } from '../../../views/state/codec.js'
 import { records, validEvents } from '../../helpers/stream.js'
 import { partitionFor } from '../../../src/kafka/partitioner.js'
 import { HOUR } from '../../../src/events/time.js'
@@ -109,6 +110,36 @@ t.test('a snapshot restores the same state; replayed offsets are skipped', async
     t.equal(b.counters.replayed, actors.get(id)?.counters.records ?? 0, `${id}: replayed records skipped`)
     b.counters.replayed = 0
     t.same(b.snapshot(), a.snapshot(), `${id}: restored + replayed = uninterrupted`)
+  }
+})
+
+t.test('a version 2 snapshot (recent ids as strings) restores to the same state', async (t) => {
+  const first = input.slice(0, 5_000)
+  const actors = run(first, DEFAULT_ACTOR_OPTIONS)
+  const v = new EventValidator()
+  for (const [id, a] of actors) {
+    // the ids version 2 wrote: the actor's valid, distinct ones (fewer than its horizon), oldest first
+    const ids: string[] = []
+    const seen = new Set<string>()
+    for (const r of first) {
+      if (`${r.topic}/${partitionFor(r.key, PARTITIONS)}` !== id || !v.check(r.topic, r.value)) continue
+      const eid = v.event.event_id
+      if (!seen.has(eid)) ids.push(eid), seen.add(eid)
+    }
+    // version 3's bytes, with the fingerprint block replaced by the strings
+    const bytes = a.snapshot()
+    const head = new Writer().u8(3).string(a.topic).varint(a.partition).f64(a.nextOffset).f64(a.maxTime).f64(a.cutoff)
+    for (const n of Object.values(a.counters)) head.varint(n)
+    head.varint(a.droppedByHour.size)
+    for (const [hour, n] of a.droppedByHour) head.f64(hour).varint(n)
+    const at = head.finish().length
+    const prints = new Writer().varint(ids.length).finish().length + 12 * ids.length
+    const old = new Writer().u8(2).raw(bytes.subarray(1, at)).varint(ids.length)
+    for (const eid of ids) old.string(eid)
+    old.raw(bytes.subarray(at + prints))
+    const b = new PartitionActor(a.topic, a.partition)
+    b.restore(old.finish())
+    t.same(b.snapshot(), bytes, `${id}: same state as from version 3`)
   }
 })
 
