@@ -22,6 +22,7 @@ import { packRecords, transferList } from './record-batch.js'
 import type { RawRecord } from './record-batch.js'
 import type { GroupFilter } from './live-view.js'
 import type { ActorSnapshot, ActorStats, HoldStats, RankOpened, Task } from './worker.js'
+import type { GcPauses } from './gc-pauses.js'
 import type { RankList, RankSession } from '../views/state/rank.js'
 
 export interface SpeedOptions {
@@ -438,6 +439,11 @@ export class SpeedLayer {
   /** Per worker, its threshold-read holds since it started (how long they kept batches waiting). */
   async holdStats(): Promise<HoldStats[]> {
     return Promise.all(this.hosts.map((h) => h.read<HoldStats>({ op: 'holds' })))
+  }
+
+  /** Per worker, its garbage-collection pauses since it started (a read reaching a worker in one waits for it). */
+  async gcPauses(): Promise<GcPauses[]> {
+    return Promise.all(this.hosts.map((h) => h.read<GcPauses>({ op: 'gc' })))
   }
 
   /** Bytes of heap in use per worker, where the actors' state lives (after a full collection when the process runs with --expose-gc). */

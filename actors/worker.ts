@@ -15,6 +15,7 @@
 // back to a full query.
 import { getHeapStatistics } from 'node:v8'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
+import { watchGcPauses } from './gc-pauses.js'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
 import { forEachRecord, isTextBatch } from './record-batch.js'
@@ -41,6 +42,8 @@ export type Task =
   | { op: 'heap' }
   /** the worker's threshold-read holds since it started (HoldStats) */
   | { op: 'holds' }
+  /** the worker's garbage-collection pauses since it started (gc-pauses.ts) */
+  | { op: 'gc' }
   /** phase 1 of a threshold read: holds the state, answers a RankOpened (null: no group selected) */
   | { op: 'rank'; view: string; filter: GroupFilter; measure: number; k: number }
   /** phase 2: the held groups at or above their window's threshold (null: hold expired) */
@@ -50,7 +53,7 @@ export type Task =
   | { op: 'rankRelease'; token: number }
 
 /** Reads that bypass the state queue. */
-const READS: ReadonlySet<Task['op']> = new Set(['query', 'stats', 'heap', 'holds', 'rank', 'rankAbove', 'rankFetch', 'rankRelease'])
+const READS: ReadonlySet<Task['op']> = new Set(['query', 'stats', 'heap', 'holds', 'gc', 'rank', 'rankAbove', 'rankFetch', 'rankRelease'])
 
 /** A worker's threshold-read holds since it started. */
 export interface HoldStats {
@@ -107,7 +110,7 @@ function actor(topic: string, partition: number): PartitionActor {
 }
 
 /** Records applied between two looks at the read counter. */
-const READ_CHECK = 64
+const READ_CHECK = 16
 
 const ordered: Array<{ task: Task; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = []
 let draining = false
@@ -116,6 +119,9 @@ let draining = false
 const holds = new Map<number, { view: ViewDef; collected: GroupCollector; ranked: RankedGroups; timer: ReturnType<typeof setTimeout>; since: number }>()
 const holdStats: HoldStats = { holds: 0, heldMs: 0, expired: 0 }
 let nextToken = 1
+
+/** read by the host as the `gc` op (metrics, the serve bench) */
+const gcPauses = watchGcPauses()
 let released: Promise<void> | undefined
 let release: (() => void) | undefined
 
@@ -253,6 +259,8 @@ function run(task: Task): unknown {
       return getHeapStatistics().used_heap_size
     case 'holds':
       return { ...holdStats }
+    case 'gc':
+      return structuredClone(gcPauses)
     case 'rankRelease':
       endHold(task.token)
       return null

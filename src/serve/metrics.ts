@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ActorCounters } from '../../actors/partition-actor.js'
 import type { SnapshotReport } from '../../actors/speed-layer.js'
 import type { HoldStats } from '../../actors/worker.js'
+import { GC_PAUSE_BOUNDS_MS } from '../../actors/gc-pauses.js'
+import type { GcPauses } from '../../actors/gc-pauses.js'
 import type { StatsCache } from './freshness.js'
 import type { BatchSource, SpeedSource } from './sources.js'
 import type { RunManifest } from '../batch/runs.js'
@@ -58,6 +60,7 @@ export class ServeMetrics {
       perWorker('pulse_speed_rank_hold_seconds_total', 'Time a worker kept its batches waiting for top-N threshold reads, summed over holds', (h) => h.heldMs / 1000)
       perWorker('pulse_speed_rank_holds_expired_total', 'Threshold-read holds that ended at their limit before the read finished (it fell back to a full read)', (h) => h.expired)
     }
+    if (speed.gcPauses !== undefined) this.registry.registerMetric(gcPauseHistogram(speed.gcPauses.bind(speed)) as never)
     const snapshotPause = new Gauge({ name: 'pulse_speed_snapshot_pause_seconds', help: 'Longest a worker stopped applying records to write one actor of the last snapshot', registers })
     new Histogram({
       name: 'pulse_speed_snapshot_duration_seconds',
@@ -224,5 +227,40 @@ export class ServeMetrics {
 
   text(): Promise<string> {
     return this.registry.metrics()
+  }
+}
+
+/**
+ * The workers' garbage-collection pauses as one Prometheus histogram by worker
+ * and kind. The workers count them in fixed buckets (worker.ts); prom-client's
+ * Histogram only takes single observations, so this metric reports the
+ * workers' counts as they are.
+ */
+function gcPauseHistogram(pauses: () => Promise<GcPauses[]>) {
+  const name = 'pulse_speed_gc_pause_seconds'
+  const help = "Garbage-collection pauses of the speed layer's worker threads (minor: young-generation scavenges; a read reaching a worker waits for its pause)"
+  return {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    async get() {
+      const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = []
+      ;(await pauses()).forEach((w, i) => {
+        for (const kind of ['minor', 'major'] as const) {
+          const h = w[kind]
+          const labels = { worker: String(i), kind }
+          let below = 0
+          GC_PAUSE_BOUNDS_MS.forEach((ms, b) => {
+            below += h.buckets[b]!
+            values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: ms / 1000 }, value: below })
+          })
+          values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: h.count })
+          values.push({ metricName: `${name}_sum`, labels, value: h.ms / 1000 })
+          values.push({ metricName: `${name}_count`, labels, value: h.count })
+        }
+      })
+      return { name, help, type: 'histogram', aggregator: 'sum', values }
+    },
   }
 }

@@ -7,6 +7,7 @@ import type { ViewPartial } from '../../views/state/partial.js'
 import type { RankSession } from '../../views/state/rank.js'
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ActorStats, HoldStats } from '../../actors/worker.js'
+import type { GcPauses } from '../../actors/gc-pauses.js'
 import type { SnapshotReport, SpeedLayer } from '../../actors/speed-layer.js'
 
 export interface BatchSource {
@@ -50,6 +51,8 @@ export interface SpeedSource {
   rank?(view: string, filter: GroupFilter, measure: number, k: number): Promise<RankSession>
   /** Per worker, the threshold reads' holds (metrics). */
   holds?(): Promise<HoldStats[]>
+  /** Per worker, its garbage-collection pauses (metrics). */
+  gcPauses?(): Promise<GcPauses[]>
   snapshot?(): Promise<SnapshotReport>
   readonly lastSnapshot?: SnapshotReport | undefined
 }
@@ -63,6 +66,7 @@ export function speedSourceOf(layer: SpeedLayer, lag?: () => Promise<number | nu
     lag,
     rank: (view, filter, measure, k) => layer.rank(view, filter, measure, k),
     holds: () => layer.holdStats(),
+    gcPauses: () => layer.gcPauses(),
     snapshot: () => layer.snapshot(),
     get lastSnapshot() {
       return layer.lastSnapshot

@@ -220,6 +220,13 @@ t.test('a threshold read sees one state per worker from its first phase to its l
     'each worker counts two holds, one of them expired',
   )
   t.ok(holds.every((h) => h.heldMs >= 1_500), `held ${holds.map((h) => Math.round(h.heldMs)).join(', ')} ms (the expired hold alone lasted 1.5 s)`)
+  // applying tens of thousands of records takes young-generation collections in every worker
+  const gc = await layer.gcPauses()
+  t.equal(gc.length, 2)
+  for (const [i, w] of gc.entries()) {
+    t.ok(w.minor.count > 0 && w.minor.ms > 0, `worker ${i}: ${w.minor.count} scavenges, ${Math.round(w.minor.ms)} ms`)
+    for (const h of [w.minor, w.major]) t.equal(h.buckets.reduce((a, b) => a + b, 0), h.count, 'every pause in one bucket')
+  }
   stop.abort()
   await consuming
 })

@@ -182,6 +182,13 @@ t.test('health, readiness, metrics, OpenAPI', async (t) => {
     'pulse_speed_rank_hold_seconds_total{worker="0"}',
     'pulse_speed_rank_holds_expired_total{worker="1"} 0',
   ]) t.ok(metrics.body.includes(name), name)
+  // the workers' collections (counted by speed-layer.test.ts): one histogram per worker and kind, its +Inf bucket its count
+  for (const w of ['0', '1']) {
+    const count = new RegExp(`^pulse_speed_gc_pause_seconds_count\\{worker="${w}",kind="minor"\\} (\\d+)$`, 'm').exec(metrics.body)
+    const inf = new RegExp(`^pulse_speed_gc_pause_seconds_bucket\\{worker="${w}",kind="minor",le="\\+Inf"\\} (\\d+)$`, 'm').exec(metrics.body)
+    t.ok(count !== null && inf?.[1] === count[1], `worker ${w}: ${count?.[1]} scavenges, as many in the +Inf bucket`)
+  }
+  t.ok(metrics.body.includes('pulse_speed_gc_pause_seconds_bucket{worker="1",kind="major",le="0.01"}'))
   const holds = [...metrics.body.matchAll(/^pulse_speed_rank_holds_total\{worker="\d"\} (\d+)$/gm)].map((m) => Number(m[1]))
   t.ok(holds.length === 2 && holds.every((n) => n >= 1), `each worker was held by the top-N queries before: ${holds.join(', ')}`)
   const doc = (await get('/docs/json')).body
