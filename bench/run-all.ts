@@ -9,6 +9,7 @@ import { runBatchBench } from './batch.js'
 import { runIngestBench } from './ingest.js'
 import { runSpeedKafkaBench } from './speed-kafka.js'
 import { runServeBench } from './serve.js'
+import { runSpeedReadsBench } from './speed-reads.js'
 
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -22,6 +23,7 @@ await runGeneratorBench()
 runHllBench()
 await runSpeedBench()
 await runBatchBench()
+await runSpeedReadsBench()
 await runServeBench()
 if ((await answers(9092)) && (await answers(9000))) {
   await runIngestBench(1_000_000, 50)
