@@ -118,10 +118,9 @@ let draining = false
 /** Threshold reads in progress, by token. */
 const holds = new Map<number, { view: ViewDef; collected: GroupCollector; ranked: RankedGroups; timer: ReturnType<typeof setTimeout>; since: number }>()
 const holdStats: HoldStats = { holds: 0, heldMs: 0, expired: 0 }
-let nextToken = 1
-
-/** read by the host as the `gc` op (metrics, the serve bench) */
+/** this worker's collections, read as the `gc` op (metrics, bench/speed-reads) */
 const gcPauses = watchGcPauses()
+let nextToken = 1
 let released: Promise<void> | undefined
 let release: (() => void) | undefined
 

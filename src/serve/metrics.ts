@@ -60,6 +60,7 @@ export class ServeMetrics {
       perWorker('pulse_speed_rank_hold_seconds_total', 'Time a worker kept its batches waiting for top-N threshold reads, summed over holds', (h) => h.heldMs / 1000)
       perWorker('pulse_speed_rank_holds_expired_total', 'Threshold-read holds that ended at their limit before the read finished (it fell back to a full read)', (h) => h.expired)
     }
+    // registerMetric's type names prom-client's own classes; the registry needs only name, get and reset
     if (speed.gcPauses !== undefined) this.registry.registerMetric(gcPauseHistogram(speed.gcPauses.bind(speed)) as never)
     const snapshotPause = new Gauge({ name: 'pulse_speed_snapshot_pause_seconds', help: 'Longest a worker stopped applying records to write one actor of the last snapshot', registers })
     new Histogram({
@@ -232,9 +233,10 @@ export class ServeMetrics {
 
 /**
  * The workers' garbage-collection pauses as one Prometheus histogram by worker
- * and kind. The workers count them in fixed buckets (worker.ts); prom-client's
- * Histogram only takes single observations, so this metric reports the
- * workers' counts as they are.
+ * and kind. The workers count them in fixed buckets (gc-pauses.ts); prom-client's
+ * Histogram only takes single observations, so this is a metric object of its
+ * own that reports the workers' counts as they are (the registry asks it for
+ * `get`, and for `reset` when reset: the counts are the workers', left as they are).
  */
 function gcPauseHistogram(pauses: () => Promise<GcPauses[]>) {
   const name = 'pulse_speed_gc_pause_seconds'
@@ -244,6 +246,7 @@ function gcPauseHistogram(pauses: () => Promise<GcPauses[]>) {
     help,
     type: 'histogram',
     aggregator: 'sum',
+    reset() {},
     async get() {
       const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = []
       ;(await pauses()).forEach((w, i) => {

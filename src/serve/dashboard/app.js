@@ -207,8 +207,12 @@ function renderTable(v, body) {
     .join('')
 }
 
+// the browser's latest query: an earlier one answered after it is not shown
+let querySeq = 0
+
 async function query(event) {
   event?.preventDefault()
+  const seq = ++querySeq
   const v = current()
   const params = { order: $('order').value, limit: $('limit').value }
   for (const input of document.querySelectorAll('[data-key]')) params[input.dataset.key] = input.value.trim()
@@ -217,11 +221,13 @@ async function query(event) {
   try {
     const t0 = performance.now()
     const body = await api(`/api/views/${v.name}`, params)
+    if (seq !== querySeq) return
     renderTable(v, body)
     status.className = 'status'
     status.textContent = `${body.rows.length.toLocaleString()} of ${body.total.toLocaleString()} rows in ${Math.round(performance.now() - t0)} ms${body.estimates ? ' · ≈ marks HyperLogLog estimates' : ''}`
     document.body.dataset.tableRows = String(body.rows.length)
   } catch (err) {
+    if (seq !== querySeq) return
     status.className = 'status error'
     status.textContent = err.message
   }
