@@ -50,3 +50,9 @@ export function saveResult(name: string, data: Record<string, unknown>): string 
   writeFileSync(path, JSON.stringify(doc, null, 2) + '\n')
   return path
 }
+
+/** The p-th percentile (0–100) of `xs`, nearest rank below; NaN when empty. */
+export function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
+}

@@ -24,7 +24,7 @@ import { runGenerator } from '../src/generator/run.js'
 import { SpeedLayer } from '../actors/speed-layer.js'
 import type { SnapshotReport } from '../actors/speed-layer.js'
 import { KafkaSource } from '../actors/kafka-source.js'
-import { printTable, saveResult } from './report.js'
+import { percentile, printTable, saveResult } from './report.js'
 
 const PARTITIONS = LOCAL_SERVICES.kafka.partitions
 const SPARK_EVENTS_PER_SECOND = 10_000 // the seed design's claim per streaming job
@@ -35,11 +35,6 @@ const SPARK_LATENCY_SECONDS = [30, 60]
  * applying while it writes an actor's state, and that shows in the tail.
  */
 const LIVE_SNAPSHOT_S = 5
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
-}
 
 async function until(cond: () => boolean | Promise<boolean>, everyMs = 20): Promise<void> {
   while (!(await cond())) await new Promise((r) => setTimeout(r, everyMs))

@@ -20,7 +20,7 @@ import { SpeedLayer } from '../actors/speed-layer.js'
 import { runEmbedded } from '../actors/embedded-source.js'
 import { GC_PAUSE_BOUNDS_MS, pausesSince } from '../actors/gc-pauses.js'
 import type { GcPauses } from '../actors/gc-pauses.js'
-import { printTable, saveResult } from './report.js'
+import { percentile, printTable, saveResult } from './report.js'
 import type { Row } from './report.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -34,7 +34,6 @@ async function pregenerate(rate: number, count: number): Promise<GeneratedRecord
   return sink.records
 }
 
-const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits
 
 export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] = [0, 25_000, 50_000]): Promise<void> {
@@ -42,7 +41,7 @@ export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] 
   // the warm-up at the highest rate, then each rate's run in turn
   const count = top * WARMUP_S + rates.reduce((sum, r) => sum + r * (seconds + 1), 0)
   process.stdout.write(`generating ${count.toLocaleString('en-US')} records…\n`)
-  let records: GeneratedRecord[] | undefined = await pregenerate(top, count)
+  const records = await pregenerate(top, count)
   const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-reads-'))
   const log = new InProcessLog({ partitions: 4 })
   const layer = new SpeedLayer(new LocalStore(dir), { restore: false })
@@ -53,10 +52,10 @@ export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] 
   const feedAt = async (rate: number, forMs: number) => {
     const t0 = performance.now()
     const from = sent
-    while (performance.now() - t0 < forMs && sent < records!.length) {
-      const due = Math.min(records!.length, from + Math.floor(((performance.now() - t0) / 1000) * rate))
+    while (performance.now() - t0 < forMs && sent < records.length) {
+      const due = Math.min(records.length, from + Math.floor(((performance.now() - t0) / 1000) * rate))
       if (due > sent) {
-        await log.append(records!.slice(sent, due))
+        await log.append(records.slice(sent, due))
         sent = due
       }
       await sleep(5)
@@ -90,16 +89,15 @@ export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] 
     // pauses longer than 10 ms: the buckets after the 10 ms bound
     const long = GC_PAUSE_BOUNDS_MS.indexOf(10) + 1
     const longer = (h: { buckets: number[] }) => h.buckets.slice(long).reduce((a, b) => a + b, 0)
-    latencies.sort((a, b) => a - b)
     rows.push({
       'events/s asked': rate,
       'events/s applied': Math.round(ingested),
       reads: latencies.length,
-      'p50 ms': round(quantile(latencies, 0.5)),
-      'p90 ms': round(quantile(latencies, 0.9)),
-      'p99 ms': round(quantile(latencies, 0.99)),
-      'p99.9 ms': round(quantile(latencies, 0.999)),
-      'max ms': round(latencies.at(-1) ?? 0),
+      'p50 ms': round(percentile(latencies, 50)),
+      'p90 ms': round(percentile(latencies, 90)),
+      'p99 ms': round(percentile(latencies, 99)),
+      'p99.9 ms': round(percentile(latencies, 99.9)),
+      'max ms': round(Math.max(...latencies)),
       '>10 ms %': round((latencies.filter((l) => l > 10).length / latencies.length) * 100),
       // per worker and second
       'scavenges /s': round(perWorker((g) => g.minor.count), 1),
@@ -107,7 +105,6 @@ export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] 
       'pauses >10 ms /s': round(perWorker((g) => longer(g.minor) + longer(g.major)), 2),
     })
   }
-  records = undefined
   stop.abort()
   await consuming
   await layer.close()

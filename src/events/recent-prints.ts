@@ -53,7 +53,7 @@ export class RecentPrints {
 
   has(id: string): boolean {
     this.hash(id)
-    return this.find(this.a, this.b, this.c) >= 0
+    return this.probe(this.a, this.b, this.c) >= 0
   }
 
   /** Remembers `id` unless already known; returns false for a repeat. */
@@ -104,25 +104,29 @@ export class RecentPrints {
     this.c = fmix(Math.imul(c, 0x1b873593) ^ n)
   }
 
-  /** The slot holding this fingerprint, or -1. */
-  private find(a: number, b: number, c: number): number {
+  /** The slot holding this fingerprint; when absent, -1 - the empty slot that ended the search. */
+  private probe(a: number, b: number, c: number): number {
     const { slots, prints, mask } = this
     for (let s = a & mask; ; s = (s + 1) & mask) {
       const r = slots[s]!
-      if (r === 0) return -1
+      if (r === 0) return -1 - s
       const p = (r - 1) * 3
       if (prints[p] === a && prints[p + 1] === b && prints[p + 2] === c) return s
     }
   }
 
   private addPrint(a: number, b: number, c: number): boolean {
-    if (this.find(a, b, c) >= 0) return false
-    // the oldest leaves first: a slot it frees may be where the new one goes
-    if (this.count === this.capacity) this.forget(this.next)
-    else this.count++
+    const found = this.probe(a, b, c)
+    if (found >= 0) return false
     const { slots, prints, mask } = this
-    let s = a & mask
-    while (slots[s] !== 0) s = (s + 1) & mask
+    let s = -1 - found
+    if (this.count === this.capacity) {
+      // the oldest leaves first, and the entries it shifts back may free a slot
+      // nearer the new one's home: search again
+      this.forget(this.next)
+      s = a & mask
+      while (slots[s] !== 0) s = (s + 1) & mask
+    } else this.count++
     const p = this.next * 3
     prints[p] = a
     prints[p + 1] = b
