@@ -55,8 +55,15 @@ t.test('the dashboard shows live data and browses views', async (t) => {
   await page.selectOption('#view-name', 'auth_user_activity_summary')
   await page.selectOption('#order', '-total_logins')
   await page.fill('#limit', '5')
-  await page.click('button[type=submit]')
-  await page.waitForFunction(() => /^5 of \d+ rows/.test(document.querySelector('#browser-status')?.textContent ?? ''), undefined, { timeout: 90_000 })
+  // on a loaded machine the pipeline may not yet have five users, or the answer
+  // may be an error: asked again, as a person would, until it has them
+  const fiveRows = () => /^5 of \d+ rows/.test(document.querySelector('#browser-status')?.textContent ?? '')
+  for (const deadline = Date.now() + 90_000; ; ) {
+    await page.click('button[type=submit]')
+    const shown = await page.waitForFunction(fiveRows, undefined, { timeout: 5_000 }).then(() => true, () => false)
+    if (shown) break
+    if (Date.now() > deadline) throw new Error(`no 5-row answer in 90 s; the browser's status: ${await page.textContent('#browser-status')}`)
+  }
   t.match(await page.textContent('#rows thead'), /total_logins/)
   t.equal(await page.locator('#rows tbody tr').count(), 5, 'five rows')
   // the column found by its header, not by position
