@@ -2,39 +2,39 @@
 // incrementally, per (window, key) group, into the mergeable measure states of
 // views/state. Groups are bucketed by the event-time hour of the events that
 // built them, so that dropping everything before a batch cutoff (an hour
-// boundary) is deleting whole buckets; a query merges the buckets.
+// boundary) is deleting whole buckets; a query merges the buckets. A bucket's
+// groups are slots in a column store (group-table.ts).
 //
 // The hot path (`add`) compiles the definition once: filters become predicates,
 // value references become accessors, and per event each measure's filter and
 // value are computed once however many windows the event falls in. Groups are
 // found through nested maps keyed by the raw key values (an event's strings keep
-// their cached hashes from view to view; no key string is built per event), and
-// key tuples are only built when a group is created.
+// their cached hashes from view to view; no key string is built per event),
+// whose last level holds the group's slot.
 import type { Filter, Measure, Pairing, ValueRef, ViewDef } from '../views/dsl.js'
 import { keysOf, valueOf } from '../views/semantics.js'
 import type { EventRecord, KeyTuple, Scalar } from '../views/semantics.js'
 import { opsFor } from '../views/state/measures.js'
 import type { MeasureOps } from '../views/state/measures.js'
 import { groupId, writeGroup } from '../views/state/partial.js'
+import type { Group } from '../views/state/partial.js'
 import type { ViewPartial } from '../views/state/partial.js'
 import type { FormedPair } from '../views/state/pair-matcher.js'
 import type { Reader, Writer } from '../views/state/codec.js'
 import { HOUR } from '../src/events/time.js'
 import { compileAdd, dateMemo, instantMemo } from './view-compiler.js'
 import type { AddFn } from './view-compiler.js'
+import { GroupTable, TableLayout } from './group-table.js'
 
-export interface LiveGroup {
-  window: number | null
-  key: KeyTuple
-  states: unknown[]
-}
+/** A live group as a read sees it: materialized from the columns, numeric states copied, objects (sketches) shared. */
+export type LiveGroup = Group
 
-/** Nested maps, one level per key column, the groups at the last level. */
+/** Nested maps, one level per key column, the groups' slots at the last level. */
 type Level = Map<Scalar, unknown>
 
-/** The groups of one event-time hour: a list to iterate, and maps to find them. */
-interface Bucket {
-  list: LiveGroup[]
+/** The groups of one event-time hour: their columns, and maps to find their slots. */
+export interface Bucket {
+  table: GroupTable
   /** non-windowed views */
   plain: Level
   /** windowed views: by window start, as the number of slides from the hour (a small integer) */
@@ -87,6 +87,7 @@ export class LiveView {
   /** hour start (ms) → groups of events in that hour */
   readonly buckets = new Map<number, Bucket>()
   private readonly ops: MeasureOps<unknown>[]
+  private readonly layout: TableLayout
   private readonly filters: Array<((e: EventRecord) => boolean) | null>
   private readonly values: Array<Accessor | null>
   /** indexes of measures fed by events (all but pairs) */
@@ -107,6 +108,7 @@ export class LiveView {
   constructor(readonly def: ViewDef) {
     const measures = Object.values<Measure>(def.measures)
     this.ops = measures.map(opsFor)
+    this.layout = TableLayout.of(def)
     this.filters = measures.map((m) => (m.kind === 'pairs' ? null : predicate(m.filter)))
     this.values = measures.map((m) => ('value' in m ? accessor(m.value) : null))
     this.direct = measures.flatMap((m, i) => (m.kind === 'pairs' ? [] : [i]))
@@ -118,7 +120,7 @@ export class LiveView {
     this.simpleKey = refs.every((r) => typeof r === 'string') ? refs.map((r) => accessor(r as ValueRef)) : undefined
     this.pass = measures.map(() => false)
     this.vals = measures.map(() => null)
-    this.add = compileAdd(def, this, this.ops) ?? ((e, time) => this.addGeneric(e, time))
+    this.add = compileAdd(def, this, this.ops, this.layout) ?? ((e, time) => this.addGeneric(e, time))
   }
 
   get name(): string {
@@ -184,16 +186,16 @@ export class LiveView {
         level = next
       }
       const v = last < 0 ? NO_KEY : simple[last]!(e, time)
-      let g = level.get(v) as LiveGroup | undefined
+      let g = level.get(v) as number | undefined
       if (g === undefined) level.set(v, (g = this.newGroup(bucket, window, simple.map((a) => a(e, time)))))
-      this.update(g, e, time, idx)
+      this.update(bucket.table, g, e, time, idx)
       return
     }
-    for (const key of keysOf(this.def, e, time)) this.update(this.groupAt(bucket, root, window, key), e, time, idx)
+    for (const key of keysOf(this.def, e, time)) this.update(bucket.table, this.groupAt(bucket, root, window, key), e, time, idx)
   }
 
-  /** The group of a key tuple, created when new. */
-  private groupAt(bucket: Bucket, root: Level, window: number | null, key: KeyTuple): LiveGroup {
+  /** The slot of a key tuple's group, created when new. */
+  private groupAt(bucket: Bucket, root: Level, window: number | null, key: KeyTuple): number {
     let level = root
     for (let k = 0; k < key.length - 1; k++) {
       let next = level.get(key[k]!) as Level | undefined
@@ -201,36 +203,33 @@ export class LiveView {
       level = next
     }
     const v = key.length === 0 ? NO_KEY : key[key.length - 1]!
-    let g = level.get(v) as LiveGroup | undefined
+    let g = level.get(v) as number | undefined
     if (g === undefined) level.set(v, (g = this.newGroup(bucket, window, key)))
     return g
   }
 
-  private update(g: LiveGroup, e: EventRecord, time: number, idx: number[]): void {
-    const { ops, pass, vals } = this
-    const states = g.states
+  private update(table: GroupTable, slot: number, e: EventRecord, time: number, idx: number[]): void {
+    const { pass, vals } = this
     for (let j = 0; j < idx.length; j++) {
       const i = idx[j]!
-      if (pass[i]) states[i] = ops[i]!.add(states[i], vals[i]!, e, time)
+      if (pass[i]) table.add(i, slot, vals[i]!, e, time)
     }
   }
 
-  /** A new group filed in the bucket's list (the caller files it in the maps). */
-  newGroup(bucket: Bucket, window: number | null, key: KeyTuple): LiveGroup {
-    const ops = this.ops
-    const states = new Array<unknown>(ops.length)
-    for (let i = 0; i < ops.length; i++) states[i] = ops[i]!.init()
-    const g = { window, key, states }
-    bucket.list.push(g)
-    return g
+  /** A new group's slot in the bucket's table, states empty (the caller files it in the maps). */
+  private newGroup(bucket: Bucket, window: number | null, key: KeyTuple): number {
+    const t = bucket.table
+    const slot = t.alloc(window)
+    for (let k = 0; k < key.length; k++) t.keys[k]!.push(key[k]!)
+    return slot
   }
 
   private newBucket(): Bucket {
-    return { list: [], plain: new Map(), windows: new Map() }
+    return { table: new GroupTable(this.layout), plain: new Map(), windows: new Map() }
   }
 
   /** Files a group read from a snapshot under its window and key. */
-  private place(bucket: Bucket, hour: number, g: LiveGroup): void {
+  private place(bucket: Bucket, hour: number, g: Group): void {
     const w = this.def.window
     let root = bucket.plain
     if (w !== undefined) {
@@ -239,10 +238,10 @@ export class LiveView {
       if (level === undefined) bucket.windows.set(slot, (level = new Map()))
       root = level
     }
-    const before = bucket.list.length
-    const placed = this.groupAt(bucket, root, g.window, g.key)
-    placed.states = g.states
-    if (bucket.list.length === before) throw new Error(`duplicate group in a snapshot of ${this.def.name}`)
+    const before = bucket.table.n
+    const slot = this.groupAt(bucket, root, g.window, g.key)
+    if (bucket.table.n === before) throw new Error(`duplicate group in a snapshot of ${this.def.name}`)
+    bucket.table.set(slot, g.states)
   }
 
   /** The bucket of an event time's hour, created when new. */
@@ -259,7 +258,7 @@ export class LiveView {
   /** Number of live groups over all buckets. */
   get groups(): number {
     let n = 0
-    for (const b of this.buckets.values()) n += b.list.length
+    for (const b of this.buckets.values()) n += b.table.n
     return n
   }
 
@@ -268,7 +267,7 @@ export class LiveView {
     let removed = 0
     for (const [hour, b] of this.buckets) {
       if (hour + HOUR <= cutoff) {
-        removed += b.list.length
+        removed += b.table.n
         this.buckets.delete(hour)
       }
     }
@@ -281,7 +280,8 @@ export class LiveView {
    * Calls `each` for every group `filter` selects. Groups are found through the
    * window and key maps: a key filter descends one branch per filtered column, a
    * time range skips whole windows (or hours), so a point query costs what it
-   * selects, not every group. The groups are the live ones: read, don't keep.
+   * selects, not every group. Each group is materialized for the call; its
+   * sketches are the live ones: read, don't change.
    */
   select(filter: GroupFilter, each: (g: LiveGroup) => void): void {
     const keyNames = Object.keys(this.def.key)
@@ -292,22 +292,24 @@ export class LiveView {
     const from = filter.from ?? -Infinity
     const to = filter.to ?? Infinity
     const w = this.def.window
+    let table: GroupTable
     const visit = (level: Level, depth: number): void => {
       if (wanted.length === 0) {
-        const g = level.get(NO_KEY) as LiveGroup | undefined
-        if (g !== undefined) each(g)
+        const g = level.get(NO_KEY) as number | undefined
+        if (g !== undefined) each(table.group(g))
         return
       }
       const leaf = depth === wanted.length - 1
       const v = wanted[depth]
       if (v !== undefined) {
         const next = level.get(v)
-        if (next !== undefined) leaf ? each(next as LiveGroup) : visit(next as Level, depth + 1)
+        if (next !== undefined) leaf ? each(table.group(next as number)) : visit(next as Level, depth + 1)
         return
       }
-      for (const next of level.values()) leaf ? each(next as LiveGroup) : visit(next as Level, depth + 1)
+      for (const next of level.values()) leaf ? each(table.group(next as number)) : visit(next as Level, depth + 1)
     }
     for (const [hour, b] of this.buckets) {
+      table = b.table
       if (w === undefined) {
         // non-windowed views select by the events' hour
         if (hour + HOUR > from && hour < to) visit(b.plain, 0)
@@ -337,8 +339,9 @@ export class LiveView {
   write(w: Writer): void {
     w.varint(this.buckets.size)
     for (const [hour, b] of this.buckets) {
-      w.f64(hour).varint(b.list.length)
-      for (const g of b.list) writeGroup(w, this.ops, g)
+      const t = b.table
+      w.f64(hour).varint(t.n)
+      for (let slot = 0; slot < t.n; slot++) writeGroup(w, this.ops, t.group(slot))
     }
   }
 

@@ -4,7 +4,8 @@
 // falls back to its slowest (megamorphic) paths there. A function of its own
 // per view keeps each site monomorphic, and the definition becomes straight-line
 // code: filters are comparisons, fields are named loads, a filter shared by
-// several measures is tested once, counts and sums update in place.
+// several measures is tested once, counts and sums update their columns
+// (group-table.ts) in place.
 //
 // Semantics are those of views/semantics.ts and views/state/measures.ts; the
 // speed-layer equality tests hold the generated code to the reference evaluator,
@@ -12,12 +13,13 @@
 import type { Filter, KeyRef, Measure, ValueRef, ViewDef } from '../views/dsl.js'
 import type { EventRecord } from '../views/semantics.js'
 import type { MeasureOps } from '../views/state/measures.js'
-import { Hll } from '../views/state/hll.js'
 import { dateOf, DAY, formatInstant, HOUR, hourOf } from '../src/events/time.js'
+import { addDistinct, TableLayout } from './group-table.js'
+import type { Bucket } from './live-view.js'
 
 /** What the generated code needs from its LiveView. */
 export interface ViewHost {
-  bucketOf(time: number): { list: unknown[]; plain: Map<unknown, unknown>; windows: Map<number, Map<unknown, unknown>> }
+  bucketOf(time: number): Bucket
 }
 
 export type AddFn = (e: EventRecord, time: number) => void
@@ -44,7 +46,7 @@ export function instantMemo(time: number): string {
   return instantText
 }
 
-const HELPERS = { date: dateMemo, instant: instantMemo, hour: hourOf, hll: Hll.empty }
+const HELPERS = { date: dateMemo, instant: instantMemo, hour: hourOf, distinct: addDistinct }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 const lit = (v: unknown): string => JSON.stringify(v)
@@ -84,60 +86,38 @@ function keySource(ref: KeyRef, i: number): string | null {
   return `const k${i} = ${arms.join('')}undefined\n    if (k${i} === undefined) return`
 }
 
-/** Source of a new state of the measure: what its ops' init() returns, as a literal. */
-function initSource(m: Measure): string {
+/**
+ * Source updating measure i of group slot `g` in columns `c` from column `a`
+ * (p{i}: its filter passed; v{i}: its value), as group-table.ts's column ops.
+ */
+function updateSource(m: Measure, i: number, a: number): string {
   switch (m.kind) {
     case 'count':
-      return '0'
+      return `if (p${i}) c[${a}][g]++`
     case 'any':
-      return 'false'
-    case 'sum':
-    case 'avg':
-      return '{ s: 0, c: 0, n: 0 }'
-    case 'min':
-    case 'max':
-    case 'first':
-    case 'last':
-      return 'null'
-    case 'distinct':
-      return 'H.hll()'
-    case 'pairs':
-      return '{ n: 0, s: 0, c: 0, min: Infinity, max: -Infinity }'
-    case 'perKey':
-      return 'new Map()'
-  }
-}
-
-/** Source updating measure i of group states `st` (p{i}: its filter passed; v{i}: its value). */
-function updateSource(m: Measure, i: number): string {
-  const s = `st[${i}]`
-  switch (m.kind) {
-    case 'count':
-      return `if (p${i}) ${s}++`
-    case 'any':
-      return `if (p${i}) ${s} = true`
+      return `if (p${i}) c[${a}][g] = 1`
     case 'sum':
     case 'avg':
       // Neumaier's compensated sum, as measures.ts
-      return `if (p${i} && typeof v${i} === 'number') { const x = ${s}; const t = x.s + v${i}; x.c += Math.abs(x.s) >= Math.abs(v${i}) ? x.s - t + v${i} : v${i} - t + x.s; x.s = t; x.n++ }`
+      return `if (p${i} && typeof v${i} === 'number') { const s = c[${a}], x = s[g], u = x + v${i}; c[${a + 1}][g] += Math.abs(x) >= Math.abs(v${i}) ? x - u + v${i} : v${i} - u + x; s[g] = u; c[${a + 2}][g]++ }`
     case 'min':
     case 'max':
-      return `if (p${i} && typeof v${i} === 'number') { const x = ${s}; ${s} = x === null ? v${i} : Math.${m.kind}(x, v${i}) }`
+      return `if (p${i} && typeof v${i} === 'number') { const x = c[${a}], h = c[${a + 1}]; x[g] = h[g] === 1 ? Math.${m.kind}(x[g], v${i}) : v${i}; h[g] = 1 }`
     case 'distinct':
-      return `if (p${i} && v${i} !== null) ${s}.add(typeof v${i} === 'string' ? v${i} : String(v${i}))`
+      return `if (p${i} && v${i} !== null) H.distinct(c, ${a}, g, typeof v${i} === 'string' ? v${i} : String(v${i}))`
     case 'first':
     case 'last':
       // ops.add decides ties; an event that loses on time alone costs no value
-      return `if (p${i}) { const x = ${s}; if (x === null || time ${m.kind === 'last' ? '>=' : '<='} x.time) ${s} = ops[${i}].add(x, ${valueSource(m.value)}, e, time) }`
+      return `if (p${i}) { const col = c[${a}], x = col[g]; if (x === null || time ${m.kind === 'last' ? '>=' : '<='} x.time) col[g] = ops[${i}].add(x, ${valueSource(m.value)}, e, time) }`
     case 'perKey':
-      return `if (p${i}) ${s} = ops[${i}].add(${s}, v${i}, e, time)`
+      return `if (p${i}) { const col = c[${a}], x = col[g]; col[g] = ops[${i}].add(x === null ? new Map() : x, v${i}, e, time) }`
     case 'pairs':
       return ''
   }
 }
 
 /** Source of the body of a view's generated `add(e, time)`; undefined when a key column needs the generic path. */
-export function addSource(def: ViewDef): string | undefined {
+export function addSource(def: ViewDef, layout = TableLayout.of(def)): string | undefined {
   const measures = Object.values<Measure>(def.measures)
   const keys = Object.values<KeyRef>(def.key).map(keySource)
   if (keys.some((k) => k === null)) return undefined
@@ -160,16 +140,15 @@ export function addSource(def: ViewDef): string | undefined {
   lines.push(...(keys as string[]))
 
   const k = keys.length
-  const tuple = `[${Array.from({ length: k }, (_, i) => `k${i}`).join(', ')}]`
   const find: string[] = ['let level = root']
   for (let i = 0; i < k - 1; i++) find.push(`{ let next = level.get(k${i}); if (next === undefined) level.set(k${i}, (next = new Map())); level = next }`)
   const last = k === 0 ? 'true' : `k${k - 1}`
-  // a new group has LiveView.newGroup's shape and goes in the bucket's list
-  const fresh = `{ window, key: ${tuple}, states: [${measures.map(initSource).join(', ')}] }`
-  find.push(`let g = level.get(${last})`, `if (g === undefined) { level.set(${last}, (g = ${fresh})); bucket.list.push(g) }`, 'const st = g.states')
-  find.push(...measures.map(updateSource).filter((u) => u !== ''))
+  // a new group is a slot in the bucket's table, as LiveView.newGroup makes it
+  const push = Array.from({ length: k }, (_, i) => `ks[${i}].push(k${i})`).join('; ')
+  find.push(`let g = level.get(${last})`, `if (g === undefined) { level.set(${last}, (g = table.alloc(window))); ${k > 0 ? `const ks = table.keys; ${push}` : ''} }`, 'const c = table.cols')
+  find.push(...measures.map((m, i) => updateSource(m, i, layout.at[i]!)).filter((u) => u !== ''))
 
-  lines.push('const bucket = host.bucketOf(time)')
+  lines.push('const bucket = host.bucketOf(time)', 'const table = bucket.table')
   const w = def.window
   if (w === undefined) lines.push('const root = bucket.plain', 'const window = null', ...find)
   else {
@@ -189,8 +168,8 @@ export function addSource(def: ViewDef): string | undefined {
 }
 
 /** A view's generated `add`, bound to its LiveView; undefined when a key column needs the generic path. */
-export function compileAdd(def: ViewDef, host: ViewHost, ops: readonly MeasureOps<unknown>[]): AddFn | undefined {
-  const body = addSource(def)
+export function compileAdd(def: ViewDef, host: ViewHost, ops: readonly MeasureOps<unknown>[], layout: TableLayout): AddFn | undefined {
+  const body = addSource(def, layout)
   if (body === undefined) return undefined
   // the function's name shows in profiles
   const name = `add_${def.name.replace(/\W/g, '_')}`

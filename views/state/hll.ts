@@ -140,6 +140,16 @@ export class Hll {
     return this
   }
 
+  /** While exact: the number of distinct hashes, and hash i's words as hashAt(i) sets HASH; -1 once estimating. */
+  exactCount(): number {
+    return this.rep === EXPLICIT ? this.n : -1
+  }
+
+  hashAt(i: number): void {
+    HASH[0] = this.list[2 * i]!
+    HASH[1] = this.list[2 * i + 1]!
+  }
+
   isExact(): boolean {
     return this.rep === EXPLICIT
   }

@@ -1,0 +1,108 @@
+// The column store (group-table.ts) against the measure states it stands for
+// (views/state/measures.ts): for every measure kind, random values applied to
+// a slot's columns give the state, byte for byte, that the ops give; states
+// set from a snapshot read back as they were; columns keep their values when
+// they grow.
+import t from 'tap'
+import { any, avg, count, distinct, first, last, max, min, pairs, perKey, sum } from '../../../views/dsl.js'
+import type { Measure } from '../../../views/dsl.js'
+import { SESSION } from '../../../views/catalog/pairings.js'
+import type { EventRecord, Scalar } from '../../../views/semantics.js'
+import { opsFor } from '../../../views/state/measures.js'
+import { Writer } from '../../../views/state/codec.js'
+import { GroupTable, TableLayout } from '../../../actors/group-table.js'
+
+
+const MEASURES: Array<[string, Measure]> = [
+  ['count', count()],
+  ['any', any()],
+  ['sum', sum('score')],
+  ['avg', avg('score')],
+  ['min', min('score')],
+  ['max', max('score')],
+  ['distinct', distinct('score')],
+  ['first', first('score')],
+  ['last', last('score')],
+  ['pairs', pairs(SESSION, 'avg')],
+  ['perKey', perKey('user_id', 'max', 'score', 'avg')],
+]
+
+/** A seeded generator (mulberry32): the test's draws repeat. */
+function random(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let r = Math.imul(a ^ (a >>> 15), 1 | a)
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const bytesOf = (m: Measure, s: unknown): Uint8Array => {
+  const w = new Writer()
+  opsFor(m).write(w, s)
+  return w.finish()
+}
+
+for (const [name, m] of MEASURES) {
+  t.test(`${name}: columns = ops`, async (t) => {
+    const ops = opsFor(m)
+    const rnd = random(name.length * 7919)
+    const layout = new TableLayout([m], 0)
+    for (const distinctValues of [1, 2, 3, 10, 300]) {
+      const table = new GroupTable(layout)
+      const groups = 40
+      const states = Array.from({ length: groups }, () => ops.init())
+      for (let g = 0; g < groups; g++) t.equal(table.alloc(null), g)
+      for (let n = 0; n < 4000; n++) {
+        const g = Math.floor(rnd() * groups)
+        // a few nulls and strings: measures skip what they cannot take
+        const draw = rnd()
+        const v: Scalar = m.kind === 'pairs' ? Math.floor(rnd() * 600) : draw < 0.05 ? null : m.kind === 'distinct' ? `u${Math.floor(rnd() * distinctValues)}` : Math.round((rnd() - 0.3) * 1e4) / 100
+        const time = 1_700_000_000_000 + Math.floor(rnd() * 1000)
+        const e = { event_id: `e${n}`, user_id: `s${Math.floor(rnd() * 5)}` } as EventRecord
+        table.add(0, g, v, e, time)
+        states[g] = ops.add(states[g], v, e, time)
+      }
+      for (let g = 0; g < groups; g++) {
+        const got = table.group(g).states[0]
+        t.same(bytesOf(m, got), bytesOf(m, states[g]), `${distinctValues} values, group ${g}`)
+        // set, then read back: a snapshot's restore
+        const copy = new GroupTable(layout)
+        copy.set(copy.alloc(null), [states[g]])
+        t.same(bytesOf(m, copy.group(0).states[0]), bytesOf(m, states[g]), `${distinctValues} values, group ${g} restored`)
+      }
+    }
+  })
+}
+
+t.test('an empty group reads as every measure initial state', async (t) => {
+  const measures = MEASURES.map(([, m]) => m)
+  const table = new GroupTable(new TableLayout(measures, 0))
+  const g = table.group(table.alloc(null))
+  measures.forEach((m, i) => t.same(bytesOf(m, g.states[i]), bytesOf(m, opsFor(m).init()), MEASURES[i]![0]))
+})
+
+t.test('windows, keys and values survive the columns growing', async (t) => {
+  const table = new GroupTable(new TableLayout([count(), sum('score'), distinct('score')], 2))
+  const n = 5000
+  for (let i = 0; i < n; i++) {
+    const slot = table.alloc(i % 3 === 0 ? null : i * 60_000)
+    table.keys[0]!.push(`k${i}`)
+    table.keys[1]!.push(i)
+    for (let j = 0; j <= i % 4; j++) {
+      table.add(0, slot, null, {} as EventRecord, 0)
+      table.add(1, slot, i / 10, {} as EventRecord, 0)
+      table.add(2, slot, `u${j}`, {} as EventRecord, 0)
+    }
+  }
+  t.equal(table.n, n)
+  for (const i of [0, 1, 15, 16, 17, 1023, 1024, 4999]) {
+    const g = table.group(i)
+    t.equal(g.window, i % 3 === 0 ? null : i * 60_000, `window of ${i}`)
+    t.same(g.key, [`k${i}`, i], `key of ${i}`)
+    t.equal(opsFor(count()).result(g.states[0]), (i % 4) + 1, `count of ${i}`)
+    t.equal(opsFor(sum('score')).result(g.states[1]), ((i % 4) + 1) * (i / 10), `sum of ${i}`)
+    t.equal(opsFor(distinct('score')).result(g.states[2]), (i % 4) + 1, `distinct of ${i}`)
+  }
+})
