@@ -1,14 +1,17 @@
 // Query latency under ingestion. The records are generated before the clock
 // starts and appended to the embedded log at the target event rate (generating
 // them live would cost the server's thread more than ingesting them does), the
-// speed layer applies them in its workers, and autocannon, in a child process,
-// sends a fixed request rate at one query shape at a time. Prints p50/p99 per
-// shape, the events the speed layer applied per second meanwhile, and the main
+// speed layer applies them in its workers, and a load generator in a child
+// process sends a fixed request rate at one query shape at a time: the paced
+// open-loop load of paced-load.ts (requests evenly spaced, latency from when
+// each was due), then autocannon (bursts at the top of each second; see
+// paced-load.ts for why its figures are not a constant rate's). Prints p50/p99 per
+// shape and load, the events the speed layer applied per second meanwhile, and the main
 // thread's event-loop delay (the log feeder and the source share that thread
 // with the server), and the share of requests the server itself handled within
 // 10 ms by its own latency histogram, and the share of time threshold reads
 // held the workers; writes bench/results/serve.json.
-//   node dist/bench/serve.js [events/s] [requests/s] [seconds]
+//   node dist/bench/serve.js [events/s] [requests/s] [seconds] [paced,autocannon]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,15 +42,18 @@ interface LoadResult {
   non2xx: number
 }
 
-/** autocannon in a child process (bench/http-load.ts). */
-function load(url: string, rate: number, seconds: number): Promise<LoadResult> {
-  const script = join(fileURLToPath(new URL('.', import.meta.url)), 'http-load.js')
+type LoadTool = 'paced' | 'autocannon'
+const LOAD_SCRIPTS: Record<LoadTool, string> = { paced: 'paced-load.js', autocannon: 'http-load.js' }
+
+/** A load generator in a child process (bench/paced-load.ts, bench/http-load.ts). */
+function load(tool: LoadTool, url: string, rate: number, seconds: number): Promise<LoadResult> {
+  const script = join(fileURLToPath(new URL('.', import.meta.url)), LOAD_SCRIPTS[tool])
   const child = spawn(process.execPath, [script, url, String(rate), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.on('data', (b: Buffer) => (out += b.toString()))
   return new Promise((resolve, reject) => {
     child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`http-load exited with ${code}`))))
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`${LOAD_SCRIPTS[tool]} exited with ${code}`))))
   })
 }
 
@@ -154,10 +160,10 @@ async function feed(log: InProcessLog, reel: RecordReel, rate: number, signal: A
   }
 }
 
-export async function runServeBench(eventRate = 50_000, requestRate = 2_000, seconds = 10): Promise<void> {
-  const shapesCount = 2
+export async function runServeBench(eventRate = 50_000, requestRate = 2_000, seconds = 10, tools: readonly LoadTool[] = ['paced', 'autocannon']): Promise<void> {
+  const runs = 2 * tools.length
   // records for the warm-up and the loaded runs; the peer runs ingest nothing
-  const count = eventRate * (WARMUP_S + shapesCount * (seconds + 2) + 5)
+  const count = eventRate * (WARMUP_S + runs * (seconds + 2) + 5)
   process.stdout.write(`generating ${count.toLocaleString('en-US')} records…\n`)
   const reel = await pregenerate(eventRate, count)
 
@@ -184,19 +190,20 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   ]
   const rows: Row[] = []
   const measure = async (label: string) => {
-    for (const shape of shapes) {
+    for (const tool of tools) for (const shape of shapes) {
       const before = await applied()
       const server0 = await served(server.url)
       const t0 = performance.now()
       const loop = monitorEventLoopDelay({ resolution: 2 })
       loop.enable()
-      const result = await load(server.url + shape.path, requestRate, seconds)
+      const result = await load(tool, server.url + shape.path, requestRate, seconds)
       loop.disable()
       const ingested = ((await applied()) - before) / ((performance.now() - t0) / 1000)
       const server1 = await served(server.url)
       const inServer = server1.total - server0.total
       rows.push({
         query: `${shape.name}${label}`,
+        load: tool,
         'target req/s': requestRate,
         'req/s': Math.round(result.requests.average),
         'p50 ms': result.latency.p50,
@@ -231,11 +238,16 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   rmSync(dir, { recursive: true, force: true })
 
   printTable(`Query latency while ingesting (${eventRate.toLocaleString('en-US')} events/s appended, ${requestRate.toLocaleString('en-US')} requests/s, ${seconds} s per query shape, load from a separate process)`, rows)
-  const path = saveResult('serve', { eventRate, requestRate, seconds, workers: layer.options.workers, results: rows })
+  const path = saveResult('serve', { eventRate, requestRate, seconds, workers: layer.options.workers, loads: tools, results: rows })
   process.stdout.write(`wrote ${path}\n`)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [events, requests, seconds] = process.argv.slice(2).map(Number)
-  await runServeBench(events || undefined, requests || undefined, seconds || undefined)
+  const [events, requests, seconds] = process.argv.slice(2, 5).map(Number)
+  const tools = process.argv[5]?.split(',')
+  if (tools !== undefined && !tools.every((t): t is LoadTool => t in LOAD_SCRIPTS)) {
+    process.stderr.write(`unknown load in ${process.argv[5]}: choose from ${Object.keys(LOAD_SCRIPTS).join(', ')}\n`)
+    process.exit(2)
+  }
+  await runServeBench(events || undefined, requests || undefined, seconds || undefined, tools)
 }
