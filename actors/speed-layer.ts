@@ -446,7 +446,11 @@ export class SpeedLayer {
     return Promise.all(this.hosts.map((h) => h.read<GcPauses>({ op: 'gc' })))
   }
 
-  /** Bytes of heap in use per worker, where the actors' state lives (after a full collection when the process runs with --expose-gc). */
+  /**
+   * Bytes of memory in use per worker, where the actors' state lives: its heap
+   * and its external memory (the state's typed-array columns), after a full
+   * collection when the process runs with --expose-gc.
+   */
   async heapUsed(): Promise<number[]> {
     return Promise.all(this.hosts.map((h) => h.read<number>({ op: 'heap' })))
   }

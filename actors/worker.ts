@@ -253,9 +253,12 @@ function run(task: Task): unknown {
       endHold(task.token)
       return move(bytes)
     }
-    case 'heap':
+    case 'heap': {
       ;(globalThis as { gc?: () => void }).gc?.()
-      return getHeapStatistics().used_heap_size
+      // the state's typed-array columns live outside the heap (external memory)
+      const heap = getHeapStatistics()
+      return heap.used_heap_size + heap.external_memory
+    }
     case 'holds':
       return { ...holdStats }
     case 'gc':
