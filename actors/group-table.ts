@@ -18,6 +18,7 @@ import type { MeasureOps } from '../views/state/measures.js'
 import { opsFor } from '../views/state/measures.js'
 import { Hll } from '../views/state/hll.js'
 import { HASH, hashString } from '../views/state/hash.js'
+import type { Writer } from '../views/state/codec.js'
 
 export type Column = Float64Array | Uint32Array | Uint8Array | unknown[]
 type ColumnKind = 'f64' | 'u32' | 'u8' | 'obj'
@@ -30,6 +31,8 @@ interface MeasureColumns {
   /** The state as its MeasureOps holds it (numbers copied, objects shared: read, don't keep). */
   get(cols: Column[], at: number, slot: number): unknown
   set(cols: Column[], at: number, slot: number, state: unknown): void
+  /** Writes the state as its ops' write would, without materializing it (snapshots). */
+  write(w: Writer, cols: Column[], at: number, slot: number): void
 }
 
 interface SumState {
@@ -61,6 +64,7 @@ const countColumns: MeasureColumns = {
   add: (cols, at, slot) => void f64(cols, at)[slot]!++,
   get: (cols, at, slot) => f64(cols, at)[slot],
   set: (cols, at, slot, s) => void (f64(cols, at)[slot] = s as number),
+  write: (w, cols, at, slot) => void w.varint(f64(cols, at)[slot]!),
 }
 
 const anyColumns: MeasureColumns = {
@@ -68,6 +72,7 @@ const anyColumns: MeasureColumns = {
   add: (cols, at, slot) => void (u8(cols, at)[slot] = 1),
   get: (cols, at, slot) => u8(cols, at)[slot] === 1,
   set: (cols, at, slot, s) => void (u8(cols, at)[slot] = s === true ? 1 : 0),
+  write: (w, cols, at, slot) => void w.u8(u8(cols, at)[slot]!),
 }
 
 /** sum and avg: s, c (compensation), n */
@@ -85,6 +90,7 @@ const sumColumns: MeasureColumns = {
     f64(cols, at + 1)[slot] = x.c
     f64(cols, at + 2)[slot] = x.n
   },
+  write: (w, cols, at, slot) => void w.f64(f64(cols, at)[slot]!).f64(f64(cols, at + 1)[slot]!).varint(f64(cols, at + 2)[slot]!),
 }
 
 /** min and max: the value, and whether there is one (null otherwise) */
@@ -103,6 +109,7 @@ function extremeColumns(pick: (a: number, b: number) => number): MeasureColumns 
       f64(cols, at)[slot] = s === null ? 0 : (s as number)
       u8(cols, at + 1)[slot] = s === null ? 0 : 1
     },
+    write: (w, cols, at, slot) => void w.scalar(u8(cols, at + 1)[slot] === 1 ? f64(cols, at)[slot]! : null),
   }
 }
 
@@ -131,6 +138,11 @@ const pairColumns: MeasureColumns = {
     f64(cols, at + 3)[slot] = x.min
     f64(cols, at + 4)[slot] = x.max
   },
+  write: (w, cols, at, slot) => {
+    const n = f64(cols, at)[slot]!
+    w.varint(n).f64(f64(cols, at + 1)[slot]!).f64(f64(cols, at + 2)[slot]!)
+    w.f64(n === 0 ? Infinity : f64(cols, at + 3)[slot]!).f64(n === 0 ? -Infinity : f64(cols, at + 4)[slot]!)
+  },
 }
 
 /** Measures whose state stays an object (sketches, picks, per-key maps): null until the group first needs one. */
@@ -144,6 +156,7 @@ function objectColumns(ops: MeasureOps<unknown>): MeasureColumns {
     },
     get: (cols, at, slot) => obj(cols, at)[slot] ?? ops.init(),
     set: (cols, at, slot, s) => void (obj(cols, at)[slot] = s),
+    write: (w, cols, at, slot) => ops.write(w, obj(cols, at)[slot] ?? ops.init()),
   }
 }
 
@@ -213,6 +226,7 @@ const distinctColumns: MeasureColumns = {
     }
     u8(cols, at)[slot] = n
   },
+  write: (w, cols, at, slot) => (distinctColumns.get(cols, at, slot) as Hll).write(w),
 }
 
 function columnsFor(m: Measure): MeasureColumns {
@@ -323,6 +337,18 @@ export class GroupTable {
   /** Applies a value to measure i of a group, as its ops' add would. */
   add(i: number, slot: number, v: Scalar, e: EventRecord, time: number): void {
     this.layout.measures[i]!.add(this.cols, this.layout.at[i]!, slot, v, e, time)
+  }
+
+  /** Writes the group at `slot` as views/state/partial.ts's writeGroup writes its materialized form. */
+  write(w: Writer, slot: number): void {
+    const win = this.win[slot]!
+    if (Number.isNaN(win)) w.u8(0)
+    else w.u8(1).f64(win)
+    const keys = this.keys
+    w.varint(keys.length)
+    for (let k = 0; k < keys.length; k++) w.scalar(keys[k]![slot]!)
+    const { measures, at } = this.layout
+    for (let i = 0; i < measures.length; i++) measures[i]!.write(w, this.cols, at[i]!, slot)
   }
 
   window(slot: number): number | null {

@@ -16,7 +16,7 @@ import { keysOf, valueOf } from '../views/semantics.js'
 import type { EventRecord, KeyTuple, Scalar } from '../views/semantics.js'
 import { opsFor } from '../views/state/measures.js'
 import type { MeasureOps } from '../views/state/measures.js'
-import { groupId, writeGroup } from '../views/state/partial.js'
+import { groupId } from '../views/state/partial.js'
 import type { Group } from '../views/state/partial.js'
 import type { ViewPartial } from '../views/state/partial.js'
 import type { FormedPair } from '../views/state/pair-matcher.js'
@@ -341,7 +341,7 @@ export class LiveView {
     for (const [hour, b] of this.buckets) {
       const t = b.table
       w.f64(hour).varint(t.n)
-      for (let slot = 0; slot < t.n; slot++) writeGroup(w, this.ops, t.group(slot))
+      for (let slot = 0; slot < t.n; slot++) t.write(w, slot)
     }
   }
 
