@@ -8,9 +8,9 @@
 // The hot path (`add`) compiles the definition once: filters become predicates,
 // value references become accessors, and per event each measure's filter and
 // value are computed once however many windows the event falls in. Groups are
-// found through nested maps keyed by the raw key values (an event's strings keep
-// their cached hashes from view to view; no key string is built per event),
-// whose last level holds the group's slot.
+// found through maps keyed by the raw key values, one per key column, path
+// compressed (key-trie.ts; an event's strings keep their cached hashes from
+// view to view, no key string is built per event), which hold the groups' slots.
 import type { Filter, Measure, Pairing, ValueRef, ViewDef } from '../views/dsl.js'
 import { keysOf, valueOf } from '../views/semantics.js'
 import type { EventRecord, KeyTuple, Scalar } from '../views/semantics.js'
@@ -25,12 +25,11 @@ import { HOUR } from '../src/events/time.js'
 import { compileAdd, dateMemo, instantMemo } from './view-compiler.js'
 import type { AddFn } from './view-compiler.js'
 import { GroupTable, TableLayout } from './group-table.js'
+import { findSlot, visitSlots } from './key-trie.js'
+import type { Level } from './key-trie.js'
 
 /** A live group as a read sees it: materialized from the columns, numeric states copied, objects (sketches) shared. */
 export type LiveGroup = Group
-
-/** Nested maps, one level per key column, the groups' slots at the last level. */
-type Level = Map<Scalar, unknown>
 
 /** The groups of one event-time hour: their columns, and maps to find their slots. */
 export interface Bucket {
@@ -100,6 +99,8 @@ export class LiveView {
   // per-event scratch: each measure's filter outcome and value
   private readonly pass: boolean[]
   private readonly vals: Scalar[]
+  /** the key values of the event at hand (simple keys) */
+  private readonly keyScratch: Scalar[]
   private lastHour = NaN
   private lastBucket: Bucket | undefined
   /** Applies one event to the direct measures of its groups: generated per view (view-compiler.ts), or the generic path. */
@@ -120,6 +121,7 @@ export class LiveView {
     this.simpleKey = refs.every((r) => typeof r === 'string') ? refs.map((r) => accessor(r as ValueRef)) : undefined
     this.pass = measures.map(() => false)
     this.vals = measures.map(() => null)
+    this.keyScratch = Object.keys(def.key).map(() => null)
     this.add = compileAdd(def, this, this.ops, this.layout) ?? ((e, time) => this.addGeneric(e, time))
   }
 
@@ -177,18 +179,9 @@ export class LiveView {
   private forKeys(bucket: Bucket, root: Level, window: number | null, e: EventRecord, time: number, idx: number[]): void {
     const simple = this.simpleKey
     if (simple !== undefined) {
-      let level = root
-      const last = simple.length - 1
-      for (let k = 0; k < last; k++) {
-        const v = simple[k]!(e, time)
-        let next = level.get(v) as Level | undefined
-        if (next === undefined) level.set(v, (next = new Map()))
-        level = next
-      }
-      const v = last < 0 ? NO_KEY : simple[last]!(e, time)
-      let g = level.get(v) as number | undefined
-      if (g === undefined) level.set(v, (g = this.newGroup(bucket, window, simple.map((a) => a(e, time)))))
-      this.update(bucket.table, g, e, time, idx)
+      const key = this.keyScratch
+      for (let k = 0; k < simple.length; k++) key[k] = simple[k]!(e, time)
+      this.update(bucket.table, this.groupAt(bucket, root, window, key), e, time, idx)
       return
     }
     for (const key of keysOf(this.def, e, time)) this.update(bucket.table, this.groupAt(bucket, root, window, key), e, time, idx)
@@ -196,15 +189,9 @@ export class LiveView {
 
   /** The slot of a key tuple's group, created when new. */
   private groupAt(bucket: Bucket, root: Level, window: number | null, key: KeyTuple): number {
-    let level = root
-    for (let k = 0; k < key.length - 1; k++) {
-      let next = level.get(key[k]!) as Level | undefined
-      if (next === undefined) level.set(key[k]!, (next = new Map()))
-      level = next
-    }
-    const v = key.length === 0 ? NO_KEY : key[key.length - 1]!
-    let g = level.get(v) as number | undefined
-    if (g === undefined) level.set(v, (g = this.newGroup(bucket, window, key)))
+    if (key.length > 0) return findSlot(root, bucket.table, window, key, key.length)
+    let g = root.get(NO_KEY) as number | undefined
+    if (g === undefined) root.set(NO_KEY, (g = bucket.table.alloc(window)))
     return g
   }
 
@@ -216,13 +203,6 @@ export class LiveView {
     }
   }
 
-  /** A new group's slot in the bucket's table, states empty (the caller files it in the maps). */
-  private newGroup(bucket: Bucket, window: number | null, key: KeyTuple): number {
-    const t = bucket.table
-    const slot = t.alloc(window)
-    for (let k = 0; k < key.length; k++) t.keys[k]!.push(key[k]!)
-    return slot
-  }
 
   private newBucket(): Bucket {
     return { table: new GroupTable(this.layout), plain: new Map(), windows: new Map() }
@@ -293,31 +273,22 @@ export class LiveView {
     const to = filter.to ?? Infinity
     const w = this.def.window
     let table: GroupTable
-    const visit = (level: Level, depth: number): void => {
-      if (wanted.length === 0) {
-        const g = level.get(NO_KEY) as number | undefined
-        if (g !== undefined) each(table.group(g))
-        return
-      }
-      const leaf = depth === wanted.length - 1
-      const v = wanted[depth]
-      if (v !== undefined) {
-        const next = level.get(v)
-        if (next !== undefined) leaf ? each(table.group(next as number)) : visit(next as Level, depth + 1)
-        return
-      }
-      for (const next of level.values()) leaf ? each(table.group(next as number)) : visit(next as Level, depth + 1)
+    const found = (slot: number) => each(table.group(slot))
+    const visit = (level: Level): void => {
+      if (wanted.length > 0) return visitSlots(level, table, wanted, 0, found)
+      const g = level.get(NO_KEY) as number | undefined
+      if (g !== undefined) found(g)
     }
     for (const [hour, b] of this.buckets) {
       table = b.table
       if (w === undefined) {
         // non-windowed views select by the events' hour
-        if (hour + HOUR > from && hour < to) visit(b.plain, 0)
+        if (hour + HOUR > from && hour < to) visit(b.plain)
         continue
       }
       for (const [slot, level] of b.windows) {
         const start = hour + slot * w.slide
-        if (start + w.size > from && start < to) visit(level, 0)
+        if (start + w.size > from && start < to) visit(level)
       }
     }
   }

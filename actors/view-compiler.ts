@@ -11,10 +11,11 @@
 // speed-layer equality tests hold the generated code to the reference evaluator,
 // and test/unit/actors/view-compiler.test.ts to the interpreted path, byte for byte.
 import type { Filter, KeyRef, Measure, ValueRef, ViewDef } from '../views/dsl.js'
-import type { EventRecord } from '../views/semantics.js'
+import type { EventRecord, Scalar } from '../views/semantics.js'
 import type { MeasureOps } from '../views/state/measures.js'
 import { dateOf, DAY, formatInstant, HOUR, hourOf } from '../src/events/time.js'
 import { addDistinct, TableLayout } from './group-table.js'
+import { findSlot } from './key-trie.js'
 import type { Bucket } from './live-view.js'
 
 /** What the generated code needs from its LiveView. */
@@ -46,7 +47,7 @@ export function instantMemo(time: number): string {
   return instantText
 }
 
-const HELPERS = { date: dateMemo, instant: instantMemo, hour: hourOf, distinct: addDistinct }
+const HELPERS = { date: dateMemo, instant: instantMemo, hour: hourOf, distinct: addDistinct, find: findSlot, key: [] as Scalar[] }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 const lit = (v: unknown): string => JSON.stringify(v)
@@ -140,12 +141,16 @@ export function addSource(def: ViewDef, layout = TableLayout.of(def)): string | 
   lines.push(...(keys as string[]))
 
   const k = keys.length
-  const find: string[] = ['let level = root']
-  for (let i = 0; i < k - 1; i++) find.push(`{ let next = level.get(k${i}); if (next === undefined) level.set(k${i}, (next = new Map())); level = next }`)
-  const last = k === 0 ? 'true' : `k${k - 1}`
-  // a new group is a slot in the bucket's table, as LiveView.newGroup makes it
-  const push = Array.from({ length: k }, (_, i) => `ks[${i}].push(k${i})`).join('; ')
-  find.push(`let g = level.get(${last})`, `if (g === undefined) { level.set(${last}, (g = table.alloc(window))); ${k > 0 ? `const ks = table.keys; ${push}` : ''} }`, 'const c = table.cols')
+  const find: string[] = []
+  if (k <= 1) {
+    // one map: the key value (or `true` for no key) to the slot
+    const last = k === 0 ? 'true' : 'k0'
+    find.push(`let g = root.get(${last})`, `if (g === undefined) { root.set(${last}, (g = table.alloc(window))); ${k === 1 ? 'table.keys[0].push(k0)' : ''} }`)
+  } else {
+    // several columns: the path-compressed maps of key-trie.ts, the values passed in a reused array
+    find.push(`const kv = H.key; ${Array.from({ length: k }, (_, i) => `kv[${i}] = k${i}`).join('; ')}`, `const g = H.find(root, table, window, kv, ${k})`)
+  }
+  find.push('const c = table.cols')
   find.push(...measures.map((m, i) => updateSource(m, i, layout.at[i]!)).filter((u) => u !== ''))
 
   lines.push('const bucket = host.bucketOf(time)', 'const table = bucket.table')
