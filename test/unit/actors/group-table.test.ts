@@ -13,6 +13,7 @@ import { opsFor } from '../../../views/state/measures.js'
 import { Writer } from '../../../views/state/codec.js'
 import { writeGroup } from '../../../views/state/partial.js'
 import { GroupTable, TableLayout } from '../../../actors/group-table.js'
+import { Rng } from '../../../src/generator/rng.js'
 
 
 const MEASURES: Array<[string, Measure]> = [
@@ -29,15 +30,10 @@ const MEASURES: Array<[string, Measure]> = [
   ['perKey', perKey('user_id', 'max', 'score', 'avg')],
 ]
 
-/** A seeded generator (mulberry32): the test's draws repeat. */
+/** The generator's seeded numbers in [0, 1): the test's draws repeat. */
 function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let r = Math.imul(a ^ (a >>> 15), 1 | a)
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
-  }
+  const rng = new Rng(seed)
+  return () => rng.float()
 }
 
 const bytesOf = (m: Measure, s: unknown): Uint8Array => {

@@ -7,18 +7,14 @@ import t from 'tap'
 import { count } from '../../../views/dsl.js'
 import type { Scalar } from '../../../views/semantics.js'
 import { GroupTable, TableLayout } from '../../../actors/group-table.js'
+import { Rng } from '../../../src/generator/rng.js'
 import { findSlot, visitSlots } from '../../../actors/key-trie.js'
 import type { Level } from '../../../actors/key-trie.js'
 
-/** A seeded generator (mulberry32): the test's draws repeat. */
+/** The generator's seeded numbers in [0, 1): the test's draws repeat. */
 function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let r = Math.imul(a ^ (a >>> 15), 1 | a)
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
-  }
+  const rng = new Rng(seed)
+  return () => rng.float()
 }
 
 // strings, numbers (NaN and -0 included: map keys compare by SameValueZero), null and booleans
