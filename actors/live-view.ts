@@ -203,7 +203,6 @@ export class LiveView {
     }
   }
 
-
   private newBucket(): Bucket {
     return { table: new GroupTable(this.layout), plain: new Map(), windows: new Map() }
   }
