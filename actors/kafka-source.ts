@@ -42,6 +42,16 @@ export class KafkaSource {
   private readonly opening = new Map<string, Promise<number>>()
   /** Partitions whose fetch position was checked against their actor since assignment. */
   private readonly positioned = new Set<string>()
+  /**
+   * Partitions assigned here that are still replaying: by id, the partition's
+   * end offset when it was assigned (undefined until read). Whoever owned it
+   * before got at most that far, so an actor short of it may answer for fewer
+   * records than its previous owner did (it restored an older snapshot).
+   */
+  private readonly catchingUp = new Map<string, number | undefined>()
+  /** Partitions whose end offsets are still to be read, and the read's timer. */
+  private endsWanted = new Set<string>()
+  private endsTimer: ReturnType<typeof setTimeout> | undefined
   /** Records handed to the layer. */
   consumed = 0
   /** This member's id in the group and whether it leads the group (since the last join). */
@@ -112,12 +122,58 @@ export class KafkaSource {
     if (this.options.snapshotEveryMs > 0) this.stopSnapshots = snapshotPeriodically(this.options.snapshotEveryMs, (spreadMs) => this.snapshot({ spreadMs }))
   }
 
-  /** Opens a partition's actor once per assignment. */
+  /** Opens a partition's actor once per assignment; it counts as replaying until it reaches the partition's end as of now. */
   private open(topic: string, partition: number): Promise<number> {
     const id = `${topic}/${partition}`
     let p = this.opening.get(id)
-    if (p === undefined) this.opening.set(id, (p = this.layer.open(topic, partition, this.options.startOffsets?.get(id) ?? 0)))
+    if (p === undefined) {
+      this.opening.set(id, (p = this.layer.open(topic, partition, this.options.startOffsets?.get(id) ?? 0)))
+      this.catchingUp.set(id, undefined)
+      this.endsWanted.add(id)
+      // one read of the end offsets for every partition a rebalance assigns at once
+      this.endsTimer ??= setTimeout(() => void this.readEnds(), 0)
+    }
     return p
+  }
+
+  /**
+   * The partitions assigned here whose actor has not yet reached where the
+   * partition ended when it was assigned (`topic/partition`, logical topic).
+   * Their answers may be short of what the previous owner's were; a cluster
+   * answer reports them in its coverage.
+   */
+  replaying(): string[] {
+    for (const [id, end] of this.catchingUp) {
+      const applied = end === undefined ? undefined : this.layer.applied(id.slice(0, id.lastIndexOf('/')), Number(id.slice(id.lastIndexOf('/') + 1)))
+      // once there, for the rest of the assignment
+      if (applied !== undefined && applied >= end!) this.catchingUp.delete(id)
+    }
+    return [...this.catchingUp.keys()]
+  }
+
+  /** Reads the end offsets of the partitions opened since the last read. */
+  private async readEnds(attempt = 1): Promise<void> {
+    this.endsTimer = undefined
+    const ids = [...this.endsWanted].filter((id) => this.catchingUp.has(id))
+    this.endsWanted = new Set()
+    if (ids.length === 0) return
+    const admin = this.kafka.admin()
+    try {
+      await admin.connect()
+      for (const topic of new Set(ids.map((id) => id.slice(0, id.lastIndexOf('/'))))) {
+        for (const p of await admin.fetchTopicOffsets(`${this.options.topicPrefix}${topic}`)) {
+          const id = `${topic}/${p.partition}`
+          if (ids.includes(id) && this.catchingUp.has(id)) this.catchingUp.set(id, Number(p.high))
+        }
+      }
+    } catch {
+      // asked again shortly; after a few failures the partitions stop counting
+      // as replaying: an answer must not be marked short for ever on a guess
+      for (const id of ids) if (this.catchingUp.get(id) === undefined) (attempt < 5 ? this.endsWanted.add(id) : this.catchingUp.delete(id))
+      if (this.endsWanted.size > 0) this.endsTimer ??= setTimeout(() => void this.readEnds(attempt + 1), 1000)
+    } finally {
+      await admin.disconnect().catch(() => undefined)
+    }
   }
 
   /**
@@ -134,6 +190,7 @@ export class KafkaSource {
       await this.opening.get(id)!.catch(() => undefined)
       this.opening.delete(id)
       this.positioned.delete(id)
+      this.catchingUp.delete(id)
       await this.layer.release(topic, partition)
     }
     await Promise.all([...owned].map((id) => this.open(id.slice(0, id.lastIndexOf('/')), Number(id.slice(id.lastIndexOf('/') + 1)))))
@@ -187,6 +244,8 @@ export class KafkaSource {
   /** Stops consuming, applies what was handed over, snapshots and commits (unless `snapshotOnStop` is off) and leaves the group. */
   async stop(): Promise<void> {
     this.stopSnapshots?.()
+    clearTimeout(this.endsTimer)
+    this.endsTimer = undefined
     const consumer = this.consumer
     if (consumer === undefined) return
     consumer.pause(physicalTopics(this.options.topicPrefix).map((topic) => ({ topic })))

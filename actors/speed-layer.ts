@@ -187,7 +187,8 @@ export function snapshotPeriodically(everyMs: number, take: (spreadMs: number) =
 export class SpeedLayer {
   readonly options: SpeedOptions
   private readonly hosts: Host[]
-  private readonly owned = new Map<string, { topic: string; partition: number; host: Host }>()
+  /** `applied`: the first offset its actor has not yet applied, as of the last batch it finished */
+  private readonly owned = new Map<string, { topic: string; partition: number; host: Host; applied: number }>()
   /** per owned actor, what its last snapshot known stored holds (a snapshot skips an actor still there) */
   private readonly stored = new Map<string, { nextOffset: number; cutoff: number }>()
   /** In-flight applies; the first failure stops the layer. */
@@ -224,6 +225,11 @@ export class SpeedLayer {
     return this.owned.has(`${topic}/${partition}`)
   }
 
+  /** The first offset of the partition its actor has not applied (batches handed over but not finished are not counted); undefined when not open here. */
+  applied(topic: string, partition: number): number | undefined {
+    return this.owned.get(`${topic}/${partition}`)?.applied
+  }
+
   /**
    * Creates the partition's actor (from its snapshot when restoring); returns the
    * offset to consume from. An actor without a snapshot starts at `startOffset`
@@ -236,7 +242,7 @@ export class SpeedLayer {
     const snapshot = raw === undefined ? null : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
     await this.drain()
     const next = await host.run<number>({ op: 'open', topic, partition, snapshot, startOffset })
-    this.owned.set(id, { topic, partition, host })
+    this.owned.set(id, { topic, partition, host, applied: next })
     // a restored actor keeps its own cutoff; a newer one published since applies now
     if (this.cutoff > -Infinity) await host.run({ op: 'cutoff', cutoff: this.cutoff })
     return next
@@ -260,10 +266,13 @@ export class SpeedLayer {
     if (o === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `partition ${topic}/${partition} is not open on this node`)
     await o.host.room(this.options.mailbox)
     const batch = packRecords(topic, partition, records)
-    const job = o.host.run({ op: 'apply', ...batch }, transferList(batch))
+    const job = o.host.run<number>({ op: 'apply', ...batch }, transferList(batch))
     this.pending.add(job)
     job.then(
-      () => this.pending.delete(job),
+      (next) => {
+        this.pending.delete(job)
+        o.applied = next
+      },
       (err: Error) => {
         this.pending.delete(job)
         this.failure ??= err

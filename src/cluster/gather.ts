@@ -4,7 +4,11 @@
 // Asking each member for exactly its assigned partitions counts a partition
 // once even while a rebalance has it open on two nodes. A partition nobody
 // answered for (a member just died, or is still restoring) is retried briefly,
-// then reported in the answer's coverage instead of failing the query.
+// then reported in the answer's coverage instead of failing the query. The
+// coverage also names the partitions whose new owner is still replaying towards
+// where the partition ended when it took it over: their part may be short of
+// what the previous owner answered, and a complete-looking coverage must not
+// hide that.
 import { viewNamed } from '../../views/catalog/index.js'
 import { mergeSerialized } from '../../views/state/partial.js'
 import type { ViewPartial } from '../../views/state/partial.js'
@@ -50,7 +54,7 @@ export class ClusterSpeedSource implements SpeedSource {
     if (def === undefined) throw pulseError('PULSE_ERR_UNKNOWN_VIEW', JSON.stringify(view))
     // the batch run the route read in this tick: every member must answer at its cutoff
     const cutoff = this.batch.current()?.cutoff ?? null
-    let best: { answers: PeerAnswer[]; nodes: number; missing: string[]; unreachable: string[] } | undefined
+    let best: { answers: PeerAnswer[]; nodes: number; missing: string[]; unreachable: string[]; replaying: string[] } | undefined
     for (let attempt = 0; attempt < this.options.attempts; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, this.options.retryMs))
       const c = await this.membership.get(attempt > 0)
@@ -69,12 +73,15 @@ export class ClusterSpeedSource implements SpeedSource {
       }
       const answered = new Set(answers.flatMap((a) => a.partitions))
       const missing = c.partitions.filter((id) => !answered.has(id))
-      if (best === undefined || missing.length < best.missing.length) best = { answers, nodes: members.length, missing, unreachable }
+      const replaying = answers.flatMap((a) => a.replaying)
+      if (best === undefined || missing.length < best.missing.length) best = { answers, nodes: members.length, missing, unreachable, replaying }
+      // not retried for replaying partitions: a replay after a restart can take
+      // a while, and every answer meanwhile would wait for nothing
       if (missing.length === 0) break
     }
     // merged in place and in slices, as SpeedLayer.query does with its workers' parts
     const out = await mergeSerialized(def, best!.answers.flatMap((a) => a.parts))
-    return Object.assign(out, { coverage: { nodes: best!.nodes, missing: best!.missing, unreachable: best!.unreachable } })
+    return Object.assign(out, { coverage: { nodes: best!.nodes, missing: best!.missing, unreachable: best!.unreachable, replaying: best!.replaying } })
   }
 
   /**
@@ -110,8 +117,11 @@ export class ClusterSpeedSource implements SpeedSource {
     }
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`)
     const parts = decodeFrames(new Uint8Array(await res.arrayBuffer()))
-    const answered = res.headers.get('x-pulse-partitions') ?? ''
-    return { parts, partitions: answered === '' ? [] : answered.split(',') }
+    const list = (header: string) => {
+      const v = res.headers.get(header) ?? ''
+      return v === '' ? [] : v.split(',')
+    }
+    return { parts, partitions: list('x-pulse-partitions'), replaying: list('x-pulse-replaying') }
   }
 
   stats(): Promise<ActorStats[]> {

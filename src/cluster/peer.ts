@@ -16,6 +16,8 @@ export interface PeerAnswer {
   parts: Uint8Array[]
   /** the `topic/partition` ids the parts cover */
   partitions: string[]
+  /** those of them still replaying towards where the partition ended when assigned here (KafkaSource.replaying) */
+  replaying: string[]
 }
 
 /** What batch reconciliation needs of each actor (src/batch/reconcile.ts). */
@@ -42,7 +44,8 @@ export class CutoffMismatch extends PulseError {
 
 const idOf = (topic: string, partition: number) => `${topic}/${partition}`
 
-export function localPeer(layer: SpeedLayer, batch: BatchSource): Peer {
+/** `replaying`: the partitions whose actors are still catching up after an assignment. */
+export function localPeer(layer: SpeedLayer, batch: BatchSource, replaying: () => readonly string[] = () => []): Peer {
   return {
     async partials(view, filter, partitions, cutoff) {
       const wanted = cutoff ?? -Infinity
@@ -51,8 +54,9 @@ export function localPeer(layer: SpeedLayer, batch: BatchSource): Peer {
       const mine = layer.partitions.map((p) => idOf(p.topic, p.partition))
       const owned = partitions === undefined ? mine : partitions.filter((id) => mine.includes(id))
       // submitted in the same tick as the cutoff check: a cutoff moved later is fenced behind it (speed-layer.ts)
+      const behind = new Set(replaying())
       const parts = await layer.queryBytes(view, filter, owned)
-      return { parts, partitions: owned }
+      return { parts, partitions: owned, replaying: owned.filter((id) => behind.has(id)) }
     },
     async stats(partitions) {
       const wanted = new Set(partitions)

@@ -149,7 +149,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   const speedGroup = `${topicPrefix}pulse-speed`
   let speedSource: KafkaSource | undefined
   // a Kafka node with the speed layer and the API is a cluster member: its answers gather every member's partials
-  const peer = kafka !== undefined && layer !== undefined && roles.has('serve') ? localPeer(layer, batch) : undefined
+  const peer = kafka !== undefined && layer !== undefined && roles.has('serve') ? localPeer(layer, batch, () => speedSource?.replaying() ?? []) : undefined
   const gatherer =
     peer === undefined || layer === undefined || kafka === undefined
       ? undefined

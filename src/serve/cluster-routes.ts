@@ -65,7 +65,11 @@ export function clusterRoutes(app: FastifyInstance, peer: Peer): void {
       if (c !== 'none' && !/^\d{1,16}$/.test(c)) throw new BadParam('cutoff', `expected epoch milliseconds or "none", got ${JSON.stringify(c)}`)
       try {
         const a = await peer.partials(view.name, filter, partitions, c === 'none' ? null : Number(c))
-        return reply.type('application/octet-stream').header('x-pulse-partitions', a.partitions.join(',')).send(encodeFrames(a.parts))
+        return reply
+          .type('application/octet-stream')
+          .header('x-pulse-partitions', a.partitions.join(','))
+          .header('x-pulse-replaying', a.replaying.join(','))
+          .send(encodeFrames(a.parts))
       } catch (err) {
         if (err instanceof CutoffMismatch) reply.header('x-pulse-cutoff', Number.isFinite(err.nodeCutoff) ? String(err.nodeCutoff) : 'none')
         throw err

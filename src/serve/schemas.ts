@@ -82,12 +82,13 @@ export const freshnessSchema = {
     },
     cluster: {
       type: ['object', 'null'],
-      description: 'a gathered answer: the nodes that answered, and the partitions missing from it (empty when complete); null on a single node',
-      required: ['nodes', 'missing', 'unreachable'],
+      description: 'a gathered answer: the nodes that answered, the partitions missing from it and those still replaying after a move (both empty when complete); null without Kafka',
+      required: ['nodes', 'missing', 'unreachable', 'replaying'],
       properties: {
         nodes: { type: 'integer' },
-        missing: { type: 'array', items: { type: 'string' } },
-        unreachable: { type: 'array', items: { type: 'string' } },
+        missing: { type: 'array', items: { type: 'string' }, description: 'partitions no member answered for' },
+        unreachable: { type: 'array', items: { type: 'string' }, description: 'members that could not be asked, with why' },
+        replaying: { type: 'array', items: { type: 'string' }, description: 'partitions whose new owner has not yet reached where they ended when it took them over: their part may be short' },
       },
     },
   },

@@ -30,6 +30,11 @@ export interface Coverage {
   missing: string[]
   /** members that could not be asked, with why */
   unreachable: string[]
+  /**
+   * `topic/partition` ids answered by a member that took them over and is
+   * still replaying towards where they ended then: their part may be short
+   */
+  replaying: string[]
 }
 
 export interface SpeedSource {

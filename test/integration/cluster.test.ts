@@ -67,7 +67,7 @@ interface Answer {
   freshness: {
     batch: { runId: string; publishedAt: string; durationMs: number } | null
     speed: { lag: number | null }
-    cluster: { nodes: number; missing: string[]; unreachable: string[] } | null
+    cluster: { nodes: number; missing: string[]; unreachable: string[]; replaying: string[] } | null
   }
 }
 
@@ -78,6 +78,8 @@ async function ask(port: number, view: string): Promise<Answer> {
   if (res.status !== 200) throw new Error(`${port} ${view}: HTTP ${res.status} ${await res.text()}`)
   return (await res.json()) as Answer
 }
+
+const complete = (a: Answer) => a.freshness.cluster !== null && a.freshness.cluster.missing.length === 0 && a.freshness.cluster.replaying.length === 0
 
 /** Polls until `check` holds (or fails the wait with the last state). */
 async function until(what: string, check: () => Promise<boolean | string>, ms: number): Promise<void> {
@@ -132,7 +134,8 @@ t.test('three nodes, one killed and restarted: every view through every node equ
   await until('the speed layers and ingestion to catch up', async () => {
     for (const port of PORTS) {
       const a = await ask(port, 'auth_daily_active_users')
-      if (a.freshness.speed.lag !== 0 || a.freshness.cluster?.missing.length !== 0 || a.freshness.cluster.nodes !== 3) return `${port}: ${JSON.stringify(a.freshness)}`
+      const c = a.freshness.cluster
+      if (a.freshness.speed.lag !== 0 || c === null || c.missing.length !== 0 || c.replaying.length !== 0 || c.nodes !== 3) return `${port}: ${JSON.stringify(a.freshness)}`
     }
     // ingestion's truth is each partition's manifest (the group's commits are only hints)
     const admin = kafka.admin()
@@ -163,8 +166,12 @@ t.test('three nodes, one killed and restarted: every view through every node equ
   for (const port of PORTS) {
     const sources = { batch: 0, speed: 0, both: 0 } as Record<string, number>
     for (const view of CATALOG) {
-      const a = await ask(port, view.name)
+      // kafkajs may rebalance the group under load: a partition's new owner
+      // replays from its snapshot, and the coverage says so until it is back
+      let a = await ask(port, view.name)
+      for (let end = Date.now() + 60_000; !complete(a) && Date.now() < end; a = await ask(port, view.name)) await sleep(500)
       t.same(a.freshness.cluster?.missing, [], `${port} ${view.name}: every partition answered`)
+      t.same(a.freshness.cluster?.replaying, [], `${port} ${view.name}: no partition replaying`)
       const got = a.rows.map(({ source, exact, ...row }) => {
         sources[source]!++
         void exact

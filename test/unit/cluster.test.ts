@@ -45,7 +45,8 @@ t.test('cluster settings: store prefix and advertised address are checked', asyn
 
 t.test("a node's share of a cluster query", async (t) => {
   const f = await servingFixture({ seed: 33, count: 6000 })
-  const peer = localPeer(f.layer, f.batch)
+  let replaying: string[] = []
+  const peer = localPeer(f.layer, f.batch, () => replaying)
   const { app } = await buildApp({ speed: speedSourceOf(f.layer), batch: f.batch, store: f.store, peer })
   t.teardown(async () => {
     await app.close()
@@ -66,8 +67,17 @@ t.test("a node's share of a cluster query", async (t) => {
   const local = await f.layer.query(view.name, {})
   t.same(serializePartial(view, merged), serializePartial(view, local), 'the frames merge into the local partial')
 
+  t.equal(res.headers['x-pulse-replaying'], '', 'none replaying')
+
   const some = await app.inject({ url: url({ filter: '{}', partitions: auth[0]!, cutoff }) })
   t.equal(some.headers['x-pulse-partitions'], auth[0], 'only the partitions asked for')
+
+  // a partition still catching up after a move is named, when it is among those asked for
+  replaying = [auth[1]!, 'video_topic/0']
+  const behind = await app.inject({ url: url({ filter: '{}', partitions: auth.join(','), cutoff }) })
+  t.equal(behind.headers['x-pulse-replaying'], auth[1], 'the replaying partition among those asked for')
+  t.equal(String(behind.headers['x-pulse-partitions']).split(',').length, auth.length, 'and still answered for')
+  replaying = []
 
   const stats = await app.inject({ url: `/cluster/stats?partitions=${auth.join(',')}` })
   t.equal(stats.statusCode, 200)
