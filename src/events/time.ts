@@ -11,11 +11,27 @@ function two(s: string, i: number): number {
   return (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48)
 }
 
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (any year ≥ 0): the
+ * year is counted from March, so the leap day ends it, in 400-year eras of
+ * 146,097 days. Integer arithmetic instead of Date.UTC, which cost about as
+ * much as the rest of parseInstant put together on the validator's path.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400 // 0-399
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1 // 0-365, from March 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468 // 719468: days from 0000-03-01 to 1970-01-01
+}
+
 /** Epoch milliseconds of an ISO-8601 UTC instant, or NaN when `s` is not one. */
 export function parseInstant(s: string): number {
   const n = s.length
   if (n < 20 || n > 24 || s.charCodeAt(n - 1) !== 90 /* Z */) return NaN
-  if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN
+  // - - T : :
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN
   for (let k = 0; k < DIGITS.length; k++) {
     const c = s.charCodeAt(DIGITS[k]!)
     if (c < 48 || c > 57) return NaN
@@ -32,7 +48,7 @@ export function parseInstant(s: string): number {
   let ms = 0
   if (n > 20) {
     // fraction: '.' then 1-3 digits, then 'Z'
-    if (s[19] !== '.' || n === 21) return NaN
+    if (s.charCodeAt(19) !== 46 || n === 21) return NaN
     let scale = 100
     for (let i = 20; i < n - 1; i++) {
       const d = s.charCodeAt(i) - 48
@@ -41,9 +57,7 @@ export function parseInstant(s: string): number {
       scale /= 10
     }
   }
-  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms)
-  // Date.UTC reads years 0-99 as 1900-1999
-  return year < 100 ? new Date(t).setUTCFullYear(year) : t
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + ms
 }
 
 /** `2026-11-22T09:41:12.345Z` for epoch milliseconds (always with milliseconds). */

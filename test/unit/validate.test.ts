@@ -7,6 +7,7 @@
 import t from 'tap'
 import { EventValidator, validateRecord } from '../../src/events/validate.js'
 import { parseInstant } from '../../src/events/time.js'
+import { Rng } from '../../src/generator/rng.js'
 
 type Obj = Record<string, unknown>
 
@@ -1364,6 +1365,30 @@ t.test('parseInstant: NaN for anything that is not a strict UTC instant', async 
   ]) {
     t.ok(Number.isNaN(parseInstant(s)), JSON.stringify(s))
   }
+})
+
+t.test('parseInstant: equals Date.parse on every kind of date, years 0000-9999', async (t) => {
+  const rng = new Rng(1329)
+  const pad = (v: number, w: number) => String(v).padStart(w, '0')
+  let checked = 0
+  for (let i = 0; i < 20_000; i++) {
+    // leap days, month ends and era edges more often than at random
+    const year = i % 4 === 0 ? [0, 1, 99, 100, 400, 1600, 1900, 1969, 1970, 2000, 2024, 2100, 9999][rng.int(13)]! : rng.int(10_000)
+    const month = 1 + rng.int(12)
+    const day = 1 + rng.int(i % 2 === 0 ? 28 : 31)
+    const ms = rng.int(4)
+    const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(rng.int(24), 2)}:${pad(rng.int(60), 2)}:${pad(rng.int(60), 2)}${ms === 0 ? '' : '.' + pad(rng.int(10 ** ms), ms)}Z`
+    const got = parseInstant(text)
+    // Date.parse rolls 02-30 over to March: only real dates are compared
+    const d = new Date(Date.parse(text))
+    if (d.getUTCDate() !== day) {
+      t.ok(Number.isNaN(got), `${text}: not a date`)
+      continue
+    }
+    if (got !== Date.parse(text)) t.equal(got, Date.parse(text), text)
+    checked++
+  }
+  t.ok(checked > 15_000, `${checked} instants equal Date.parse`)
 })
 
 t.test('parseInstant: years 0000-0099 are those years, not 1900-1999', async (t) => {
