@@ -160,7 +160,7 @@ function objectColumns(ops: MeasureOps<unknown>): MeasureColumns {
   }
 }
 
-/** Inline hashes per group before a distinct count becomes a sketch object. */
+/** Inline hashes per group before a distinct count becomes a sketch object (two: `Hll.writeSmall` writes them). */
 const INLINE = 2
 /** The inline count of a group whose hashes moved to its sketch. */
 const SPILLED = 255
@@ -226,7 +226,11 @@ const distinctColumns: MeasureColumns = {
     }
     u8(cols, at)[slot] = n
   },
-  write: (w, cols, at, slot) => (distinctColumns.get(cols, at, slot) as Hll).write(w),
+  write: (w, cols, at, slot) => {
+    const n = u8(cols, at)[slot]!
+    if (n === SPILLED) (obj(cols, at + 1 + 2 * INLINE)[slot] as Hll).write(w)
+    else Hll.writeSmall(w, n, u32(cols, at + 1)[slot]!, u32(cols, at + 2)[slot]!, u32(cols, at + 3)[slot]!, u32(cols, at + 4)[slot]!)
+  },
 }
 
 function columnsFor(m: Measure): MeasureColumns {

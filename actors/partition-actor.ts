@@ -93,6 +93,8 @@ export class PartitionActor {
   private readonly validator = new EventValidator()
   /** processing time (ms) of the last record */
   private lastArrival = 0
+  /** size of the last snapshot: the next one's buffer starts about that big */
+  private snapshotBytes = 0
 
   constructor(
     readonly topic: string,
@@ -235,7 +237,7 @@ export class PartitionActor {
    *   entities (in definition order), then per view its name and groups.
    */
   snapshot(): Uint8Array {
-    const w = new Writer().u8(SNAPSHOT_VERSION).string(this.topic).varint(this.partition)
+    const w = new Writer(this.snapshotBytes * 1.25 + 4096).u8(SNAPSHOT_VERSION).string(this.topic).varint(this.partition)
     w.f64(this.nextOffset).f64(this.maxTime).f64(this.cutoff)
     for (const name of COUNTER_NAMES) w.varint(this.counters[name])
     w.varint(this.droppedByHour.size)
@@ -248,7 +250,9 @@ export class PartitionActor {
       w.string(v.name)
       v.write(w)
     }
-    return w.finish()
+    const bytes = w.finish()
+    this.snapshotBytes = bytes.length
+    return bytes
   }
 
   /** Replaces this actor's state with a snapshot's. */

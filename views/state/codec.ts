@@ -12,9 +12,15 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 export class Writer {
-  private buf = new Uint8Array(256)
-  private view = new DataView(this.buf.buffer)
+  private buf: Uint8Array
+  private view: DataView
   private pos = 0
+
+  /** `capacity`: the bytes expected (a snapshot's last size), so the buffer seldom grows and copies. */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Math.max(16, Math.ceil(capacity)))
+    this.view = new DataView(this.buf.buffer)
+  }
 
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return
