@@ -18,7 +18,8 @@ import type { MeasureOps } from '../views/state/measures.js'
 import { opsFor } from '../views/state/measures.js'
 import { Hll } from '../views/state/hll.js'
 import { HASH, hashString } from '../views/state/hash.js'
-import type { Writer } from '../views/state/codec.js'
+import type { Reader, Writer } from '../views/state/codec.js'
+import { pulseError } from '../src/errors.js'
 
 export type Column = Float64Array | Uint32Array | Uint8Array | unknown[]
 type ColumnKind = 'f64' | 'u32' | 'u8' | 'obj'
@@ -31,8 +32,12 @@ interface MeasureColumns {
   /** The state as its MeasureOps holds it (numbers copied, objects shared: read, don't keep). */
   get(cols: Column[], at: number, slot: number): unknown
   set(cols: Column[], at: number, slot: number, state: unknown): void
-  /** Writes the state as its ops' write would, without materializing it (snapshots). */
-  write(w: Writer, cols: Column[], at: number, slot: number): void
+  /**
+   * Snapshots: writes the states its typed columns do not hold, slots [0, n),
+   * after every typed column was written as it is (GroupTable.writeColumns).
+   */
+  writeObjects?(w: Writer, cols: Column[], at: number, n: number): void
+  readObjects?(r: Reader, cols: Column[], at: number, n: number): void
 }
 
 interface SumState {
@@ -64,7 +69,6 @@ const countColumns: MeasureColumns = {
   add: (cols, at, slot) => void f64(cols, at)[slot]!++,
   get: (cols, at, slot) => f64(cols, at)[slot],
   set: (cols, at, slot, s) => void (f64(cols, at)[slot] = s as number),
-  write: (w, cols, at, slot) => void w.varint(f64(cols, at)[slot]!),
 }
 
 const anyColumns: MeasureColumns = {
@@ -72,7 +76,6 @@ const anyColumns: MeasureColumns = {
   add: (cols, at, slot) => void (u8(cols, at)[slot] = 1),
   get: (cols, at, slot) => u8(cols, at)[slot] === 1,
   set: (cols, at, slot, s) => void (u8(cols, at)[slot] = s === true ? 1 : 0),
-  write: (w, cols, at, slot) => void w.u8(u8(cols, at)[slot]!),
 }
 
 /** sum and avg: s, c (compensation), n */
@@ -90,7 +93,6 @@ const sumColumns: MeasureColumns = {
     f64(cols, at + 1)[slot] = x.c
     f64(cols, at + 2)[slot] = x.n
   },
-  write: (w, cols, at, slot) => void w.f64(f64(cols, at)[slot]!).f64(f64(cols, at + 1)[slot]!).varint(f64(cols, at + 2)[slot]!),
 }
 
 /** min and max: the value, and whether there is one (null otherwise) */
@@ -109,7 +111,6 @@ function extremeColumns(pick: (a: number, b: number) => number): MeasureColumns 
       f64(cols, at)[slot] = s === null ? 0 : (s as number)
       u8(cols, at + 1)[slot] = s === null ? 0 : 1
     },
-    write: (w, cols, at, slot) => void w.scalar(u8(cols, at + 1)[slot] === 1 ? f64(cols, at)[slot]! : null),
   }
 }
 
@@ -135,13 +136,9 @@ const pairColumns: MeasureColumns = {
     f64(cols, at)[slot] = x.n
     f64(cols, at + 1)[slot] = x.s
     f64(cols, at + 2)[slot] = x.c
-    f64(cols, at + 3)[slot] = x.min
-    f64(cols, at + 4)[slot] = x.max
-  },
-  write: (w, cols, at, slot) => {
-    const n = f64(cols, at)[slot]!
-    w.varint(n).f64(f64(cols, at + 1)[slot]!).f64(f64(cols, at + 2)[slot]!)
-    w.f64(n === 0 ? Infinity : f64(cols, at + 3)[slot]!).f64(n === 0 ? -Infinity : f64(cols, at + 4)[slot]!)
+    // no pairs yet: zeros, as a new group's columns (get reads ±Infinity)
+    f64(cols, at + 3)[slot] = x.n === 0 ? 0 : x.min
+    f64(cols, at + 4)[slot] = x.n === 0 ? 0 : x.max
   },
 }
 
@@ -156,11 +153,18 @@ function objectColumns(ops: MeasureOps<unknown>): MeasureColumns {
     },
     get: (cols, at, slot) => obj(cols, at)[slot] ?? ops.init(),
     set: (cols, at, slot, s) => void (obj(cols, at)[slot] = s),
-    write: (w, cols, at, slot) => ops.write(w, obj(cols, at)[slot] ?? ops.init()),
+    writeObjects: (w, cols, at, n) => {
+      const col = obj(cols, at)
+      for (let slot = 0; slot < n; slot++) ops.write(w, col[slot] ?? ops.init())
+    },
+    readObjects: (r, cols, at, n) => {
+      const col = obj(cols, at)
+      for (let slot = 0; slot < n; slot++) col[slot] = ops.read(r)
+    },
   }
 }
 
-/** Inline hashes per group before a distinct count becomes a sketch object (two: `Hll.writeSmall` writes them). */
+/** Inline hashes per group before a distinct count becomes a sketch object. */
 const INLINE = 2
 /** The inline count of a group whose hashes moved to its sketch. */
 const SPILLED = 255
@@ -180,14 +184,25 @@ function addDistinctHash(cols: Column[], at: number, slot: number, hi: number, l
   }
   for (let j = 0; j < n; j++) if (u32(cols, at + 1 + 2 * j)[slot] === hi && u32(cols, at + 2 + 2 * j)[slot] === lo) return
   if (n < INLINE) {
-    u32(cols, at + 1 + 2 * n)[slot] = hi
-    u32(cols, at + 2 + 2 * n)[slot] = lo
+    // kept ascending, as a sketch lists them: a state has one form in the columns, so snapshots of equal states are equal bytes
+    let j = n
+    for (; j > 0; j--) {
+      const h = u32(cols, at + 1 + 2 * (j - 1))[slot]!
+      const l = u32(cols, at + 2 + 2 * (j - 1))[slot]!
+      if (h < hi || (h === hi && l < lo)) break
+      u32(cols, at + 1 + 2 * j)[slot] = h
+      u32(cols, at + 2 + 2 * j)[slot] = l
+    }
+    u32(cols, at + 1 + 2 * j)[slot] = hi
+    u32(cols, at + 2 + 2 * j)[slot] = lo
     count[slot] = n + 1
     return
   }
   const h = inlineSketch(cols, at, slot, n).addHash(hi, lo)
   obj(cols, at + 1 + 2 * INLINE)[slot] = h
   count[slot] = SPILLED
+  // the inline words are not read again; zeros, as a group restored spilled has
+  for (let j = 1; j <= 2 * INLINE; j++) u32(cols, at + j)[slot] = 0
 }
 
 function inlineSketch(cols: Column[], at: number, slot: number, n: number): Hll {
@@ -226,10 +241,20 @@ const distinctColumns: MeasureColumns = {
     }
     u8(cols, at)[slot] = n
   },
-  write: (w, cols, at, slot) => {
-    const n = u8(cols, at)[slot]!
-    if (n === SPILLED) (obj(cols, at + 1 + 2 * INLINE)[slot] as Hll).write(w)
-    else Hll.writeSmall(w, n, u32(cols, at + 1)[slot]!, u32(cols, at + 2)[slot]!, u32(cols, at + 3)[slot]!, u32(cols, at + 4)[slot]!)
+  // the inline counts and hashes are typed columns: only spilled sketches are written here
+  writeObjects: (w, cols, at, n) => {
+    const count = u8(cols, at)
+    const col = obj(cols, at + 1 + 2 * INLINE)
+    for (let slot = 0; slot < n; slot++) if (count[slot] === SPILLED) (col[slot] as Hll).write(w)
+  },
+  readObjects: (r, cols, at, n) => {
+    const count = u8(cols, at)
+    const col = obj(cols, at + 1 + 2 * INLINE)
+    for (let slot = 0; slot < n; slot++) {
+      const c = count[slot]!
+      if (c === SPILLED) col[slot] = Hll.deserialize(r.bytes())
+      else if (c > INLINE) throw pulseError('PULSE_ERR_INVALID_STATE', `inline distinct count ${c} in a snapshot`)
+    }
   },
 }
 
@@ -285,6 +310,19 @@ export class TableLayout {
 }
 
 const FIRST_CAPACITY = 16
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+/** The first n entries of a typed column as bytes (a view). */
+const bytesOf = (c: Float64Array | Uint32Array | Uint8Array, n: number) => new Uint8Array(c.buffer, c.byteOffset, n * c.BYTES_PER_ELEMENT)
+
+/** Windows as writeColumns wrote them (n, then the column): a copy, aligned. */
+export function readWindows(r: Reader): Float64Array {
+  const n = r.varint()
+  const out = new Float64Array(n)
+  new Uint8Array(out.buffer).set(r.raw(n * 8))
+  return out
+}
 
 const ARRAYS = { f64: Float64Array, u32: Uint32Array, u8: Uint8Array }
 
@@ -343,16 +381,32 @@ export class GroupTable {
     this.layout.measures[i]!.add(this.cols, this.layout.at[i]!, slot, v, e, time)
   }
 
-  /** Writes the group at `slot` as views/state/partial.ts's writeGroup writes its materialized form. */
-  write(w: Writer, slot: number): void {
-    const win = this.win[slot]!
-    if (Number.isNaN(win)) w.u8(0)
-    else w.u8(1).f64(win)
-    const keys = this.keys
-    w.varint(keys.length)
-    for (let k = 0; k < keys.length; k++) w.scalar(keys[k]![slot]!)
+  /**
+   * Snapshots (version 4): n, the window column, each key column's values,
+   * every typed column's first n entries as they are in memory, then the
+   * states held as objects. Copying columns whole instead of writing group by
+   * group made an actor's snapshot, during which its worker applies nothing,
+   * several times shorter.
+   */
+  writeColumns(w: Writer): void {
+    if (!LITTLE_ENDIAN) throw pulseError('PULSE_ERR_INVALID_STATE', 'snapshots hold columns in little-endian order; this host is big-endian')
+    const n = this.n
+    w.varint(n).raw(bytesOf(this.win, n))
+    for (const values of this.keys) for (let slot = 0; slot < n; slot++) w.scalar(values[slot]!)
+    for (const c of this.cols) if (!Array.isArray(c)) w.raw(bytesOf(c, n))
     const { measures, at } = this.layout
-    for (let i = 0; i < measures.length; i++) measures[i]!.write(w, this.cols, at[i]!, slot)
+    for (let i = 0; i < measures.length; i++) measures[i]!.writeObjects?.(w, this.cols, at[i]!, n)
+  }
+
+  /**
+   * Reads what writeColumns wrote after its windows and keys, once the caller
+   * has allocated the groups (slots [0, n), in the order written).
+   */
+  readMeasures(r: Reader): void {
+    const n = this.n
+    for (const c of this.cols) if (!Array.isArray(c)) bytesOf(c, n).set(r.raw(n * c.BYTES_PER_ELEMENT))
+    const { measures, at } = this.layout
+    for (let i = 0; i < measures.length; i++) measures[i]!.readObjects?.(r, this.cols, at[i]!, n)
   }
 
   window(slot: number): number | null {

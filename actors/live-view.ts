@@ -24,7 +24,8 @@ import type { Reader, Writer } from '../views/state/codec.js'
 import { HOUR } from '../src/events/time.js'
 import { compileAdd, dateMemo, instantMemo } from './view-compiler.js'
 import type { AddFn } from './view-compiler.js'
-import { GroupTable, TableLayout } from './group-table.js'
+import { GroupTable, readWindows, TableLayout } from './group-table.js'
+import { pulseError } from '../src/errors.js'
 import { findSlot, visitSlots } from './key-trie.js'
 import type { Level } from './key-trie.js'
 
@@ -209,18 +210,23 @@ export class LiveView {
 
   /** Files a group read from a snapshot under its window and key. */
   private place(bucket: Bucket, hour: number, g: Group): void {
+    bucket.table.set(this.newSlot(bucket, hour, g.window, g.key), g.states)
+  }
+
+  /** The slot of a group read from a snapshot, filed under its window and key; a second group with both is an error. */
+  private newSlot(bucket: Bucket, hour: number, window: number | null, key: KeyTuple): number {
     const w = this.def.window
     let root = bucket.plain
     if (w !== undefined) {
-      const slot = (g.window! - hour) / w.slide
+      const slot = (window! - hour) / w.slide
       let level = bucket.windows.get(slot)
       if (level === undefined) bucket.windows.set(slot, (level = new Map()))
       root = level
     }
     const before = bucket.table.n
-    const slot = this.groupAt(bucket, root, g.window, g.key)
-    if (bucket.table.n === before) throw new Error(`duplicate group in a snapshot of ${this.def.name}`)
-    bucket.table.set(slot, g.states)
+    const slot = this.groupAt(bucket, root, window, key)
+    if (bucket.table.n === before) throw pulseError('PULSE_ERR_INVALID_STATE', `duplicate group in a snapshot of ${this.def.name}`)
+    return slot
   }
 
   /** The bucket of an event time's hour, created when new. */
@@ -305,30 +311,51 @@ export class LiveView {
     return out
   }
 
-  /** Binary form (snapshots): per bucket its hour and groups, each with window, key and measure states. */
+  /** Snapshot form (version 4): per bucket its hour and its table's columns (GroupTable.writeColumns). */
   write(w: Writer): void {
     w.varint(this.buckets.size)
     for (const [hour, b] of this.buckets) {
-      const t = b.table
-      w.f64(hour).varint(t.n)
-      for (let slot = 0; slot < t.n; slot++) t.write(w, slot)
+      w.f64(hour)
+      b.table.writeColumns(w)
     }
   }
 
-  read(r: Reader): void {
+  /** Reads what `write` wrote; snapshots before version 4 hold each group as a row (window, key, states). */
+  read(r: Reader, version: number): void {
     this.buckets.clear()
     this.lastHour = NaN
     this.lastBucket = undefined
     for (let nb = r.varint(); nb > 0; nb--) {
       const hour = r.f64()
       const b = this.newBucket()
-      for (let ng = r.varint(); ng > 0; ng--) {
-        const window = r.u8() === 1 ? r.f64() : null
-        const key: KeyTuple = []
-        for (let k = r.varint(); k > 0; k--) key.push(r.scalar())
-        this.place(b, hour, { window, key, states: this.ops.map((o) => o.read(r)) })
+      if (version >= 4) this.readColumns(r, b, hour)
+      else {
+        for (let ng = r.varint(); ng > 0; ng--) {
+          const window = r.u8() === 1 ? r.f64() : null
+          const key: KeyTuple = []
+          for (let k = r.varint(); k > 0; k--) key.push(r.scalar())
+          this.place(b, hour, { window, key, states: this.ops.map((o) => o.read(r)) })
+        }
       }
       this.buckets.set(hour, b)
     }
+  }
+
+  /** A bucket's columns: its groups are filed in the order written, so that slot i gets the measures' entry i. */
+  private readColumns(r: Reader, b: Bucket, hour: number): void {
+    const win = readWindows(r)
+    const n = win.length
+    const keys = Array.from({ length: this.layout.keyCount }, () => {
+      const values = new Array<Scalar>(n)
+      for (let i = 0; i < n; i++) values[i] = r.scalar()
+      return values
+    })
+    const key: Scalar[] = new Array<Scalar>(keys.length)
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < keys.length; k++) key[k] = keys[k]![i]!
+      const w = win[i]!
+      this.newSlot(b, hour, Number.isNaN(w) ? null : w, key)
+    }
+    b.table.readMeasures(r)
   }
 }

@@ -72,8 +72,9 @@ interface PairingRun {
 }
 
 // 2 added the dropped events per hour, 3 keeps the recent ids as fingerprints
-// (recent-prints.ts); versions 1 and 2 still restore
-const SNAPSHOT_VERSION = 3
+// (recent-prints.ts), 4 writes each view's groups by column (GroupTable.writeColumns)
+// instead of group by group; versions 1 to 3 still restore
+const SNAPSHOT_VERSION = 4
 
 export class PartitionActor {
   /** First offset not yet applied. */
@@ -234,7 +235,8 @@ export class PartitionActor {
    *   u8 version, string topic, varint partition, f64 nextOffset, f64 maxTime,
    *   f64 cutoff, the counters (varints), the dropped events per hour, the
    *   recent event ids' fingerprints (RecentPrints.write), each pairing's
-   *   entities (in definition order), then per view its name and groups.
+   *   entities (in definition order), then per view its name and its groups'
+   *   columns (LiveView.write).
    */
   snapshot(): Uint8Array {
     const w = new Writer(this.snapshotBytes * 1.25 + 4096).u8(SNAPSHOT_VERSION).string(this.topic).varint(this.partition)
@@ -280,7 +282,7 @@ export class PartitionActor {
       const name = r.string()
       const view = this.view(name)
       if (view === undefined) throw pulseError('PULSE_ERR_INVALID_STATE', `snapshot has view ${name}, which the catalog no longer defines`)
-      view.read(r)
+      view.read(r, version)
     }
     if (!r.done) throw pulseError('PULSE_ERR_INVALID_STATE', 'trailing bytes after the last view')
   }

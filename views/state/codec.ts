@@ -157,6 +157,14 @@ export class Reader {
     return v
   }
 
+  /** The next n bytes as they are (a view, not a copy). */
+  raw(n: number): Uint8Array {
+    this.need(n)
+    const out = this.buf.subarray(this.pos, this.pos + n)
+    this.pos += n
+    return out
+  }
+
   bytes(): Uint8Array {
     const n = this.varint()
     this.need(n)

@@ -201,24 +201,6 @@ export class Hll {
     for (let i = 0; i < words; i++) w.u32(this.list[i]!)
   }
 
-  /**
-   * Writes what `write` writes for the exact sketch of at most two hashes
-   * (given in any order; n says how many), without making the sketch: most
-   * groups' distinct counts hold one or two values (group-table.ts keeps them
-   * inline).
-   */
-  static writeSmall(w: Writer, n: number, hi0: number, lo0: number, hi1: number, lo1: number): void {
-    w.varint(8 + 8 * n).u8(1).u8(PRECISION).u8(EXPLICIT).u8(0).u32(n)
-    if (n === 0) return
-    if (n === 1) {
-      w.u32(hi0).u32(lo0)
-      return
-    }
-    // ascending by (hi, lo) as unsigned words
-    if (hi0 >>> 0 < hi1 >>> 0 || (hi0 === hi1 && lo0 >>> 0 < lo1 >>> 0)) w.u32(hi0).u32(lo0).u32(hi1).u32(lo1)
-    else w.u32(hi1).u32(lo1).u32(hi0).u32(lo0)
-  }
-
   static deserialize(bytes: Uint8Array): Hll {
     const bad = (why: string) => pulseError('PULSE_ERR_INVALID_SKETCH', why)
     if (bytes.length < 4) throw bad(`${bytes.length} bytes, need at least 4`)
