@@ -3,6 +3,7 @@
 import t from 'tap'
 import { RecentPrints } from '../../src/events/recent-prints.js'
 import { Reader, Writer } from '../../views/state/codec.js'
+import { Rng } from '../../src/generator/rng.js'
 
 /** The reference: the last `capacity` distinct ids, as strings. */
 class Reference {
@@ -21,15 +22,10 @@ class Reference {
   }
 }
 
-/** A seeded generator (mulberry32). */
+/** The generator's seeded numbers in [0, 1): the test's draws repeat. */
 function random(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let x = Math.imul(s ^ (s >>> 15), 1 | s)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
+  const rng = new Rng(seed)
+  return () => rng.float()
 }
 
 const hex = (rnd: () => number, n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('')
