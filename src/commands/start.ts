@@ -225,6 +225,9 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
 
   const report = setInterval(() => void progress(layer, ingestCounters), 2000)
   const failure = await new Promise<Error | undefined>((resolve) => {
+    // a stop asked while starting (a signal, or --for shorter than a start on a loaded machine)
+    // has already fired its event: without this the node would run on, never stopping
+    if (stop.signal.aborted) return resolve(undefined)
     stop.signal.addEventListener('abort', () => resolve(undefined), { once: true })
     const watch = setInterval(() => {
       for (const failed of failures) {
@@ -260,7 +263,8 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   cleanup()
   if (overran) {
     console.error(`pulse: the stop took longer than ${shutdownMs} ms; exiting without finishing it`)
-    return 1
+    // what the stop did not reach (the HTTP server, the workers) would keep the process alive
+    process.exit(1)
   }
   const c = ingestCounters
   const t = speedTotals
