@@ -185,7 +185,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   }
 
   if (config.kafka === undefined) {
-    const e = await startEmbedded(store, layer, roles, { partitions: config.partitions, rate, seed, snapshotEveryMs, prefix, signal: stop.signal })
+    const e = await startEmbedded(store, layer, roles, { partitions: config.partitions, rate, seed, snapshotEveryMs, prefix, signal: stop.signal, catchUpMs: (shutdownMs * 2) / 3 })
     running.push(...e.running)
     ingestCounters = e.ingest
     lag = e.lag
@@ -282,6 +282,8 @@ interface EmbeddedOptions {
   seed: number
   snapshotEveryMs: number
   signal: AbortSignal
+  /** How long a stop waits for both groups to reach the log's end before it snapshots what was applied. */
+  catchUpMs: number
 }
 
 /** Generator, log, embedded ingestion and speed consumption; each resumes where the store says. */
@@ -324,9 +326,22 @@ async function startEmbedded(
     return stats.reduce((sum, s) => sum + Math.max(0, log.endOffset(s.topic, s.partition) - s.nextOffset), 0)
   }
   const caughtUp = async () => {
-    // both groups at the log's end: a restart then resumes every group at the same offsets
-    for (let i = 0; i < 600; i++) {
-      if ((ingester?.lag() ?? 0) === 0 && ((await speedLag()) ?? 0) === 0) return
+    // both groups at the log's end: a restart then resumes every group at the same offsets.
+    // Ingestion is waited for (the log's records exist nowhere else), the speed layer for at
+    // most catchUpMs: a node too loaded to catch up then still snapshots what it applied within
+    // --shutdown-timeout, instead of overrunning it and losing the stop's snapshot as well
+    const end = performance.now() + o.catchUpMs
+    let warned = false
+    for (;;) {
+      const speed = (await speedLag()) ?? 0
+      const ingesting = (ingester?.lag() ?? 0) > 0
+      if (!ingesting && speed === 0) return
+      if (performance.now() >= end) {
+        const where = ingester === undefined ? 'this node does not ingest, so they are not kept' : 'they are in the master dataset once ingested, and the next batch run counts them'
+        if (!warned) console.error(`pulse: the speed layer stops ${speed} records short of the log's end; ${where}`)
+        warned = true
+        if (!ingesting) return
+      }
       await new Promise((r) => setTimeout(r, 50))
     }
   }
