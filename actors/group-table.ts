@@ -11,7 +11,8 @@
 // objects (created when a group first needs one).
 //
 // A group is materialized (window, key tuple, states as views/state/measures.ts
-// holds them) only when it is read: queries, snapshots, ranking.
+// holds them) only when it is read: queries, ranking. Snapshots write the
+// columns themselves (writeColumns).
 import type { Measure, ViewDef } from '../views/dsl.js'
 import type { EventRecord, KeyTuple, Scalar } from '../views/semantics.js'
 import type { MeasureOps } from '../views/state/measures.js'
@@ -403,6 +404,7 @@ export class GroupTable {
    * has allocated the groups (slots [0, n), in the order written).
    */
   readMeasures(r: Reader): void {
+    if (!LITTLE_ENDIAN) throw pulseError('PULSE_ERR_INVALID_STATE', 'snapshots hold columns in little-endian order; this host is big-endian')
     const n = this.n
     for (const c of this.cols) if (!Array.isArray(c)) bytesOf(c, n).set(r.raw(n * c.BYTES_PER_ELEMENT))
     const { measures, at } = this.layout

@@ -19,8 +19,11 @@ t.test('the dashboard shows live data and browses views', async (t) => {
     env: { ...process.env, PULSE_KAFKA_BROKERS: '', PULSE_DATA_DIR: dir },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  t.teardown(() => {
+  const exited = new Promise((r) => pulse.once('exit', r))
+  t.teardown(async () => {
+    // its stop snapshots into the data directory: removed once it has exited
     pulse.kill('SIGTERM')
+    await exited
     rmSync(dir, { recursive: true, force: true })
   })
   const url = await new Promise<string>((resolve, reject) => {
