@@ -314,6 +314,11 @@ const FIRST_CAPACITY = 16
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
+/** Version 4 snapshots copy typed columns as they lie in memory: little-endian hosts only. */
+function requireLittleEndian(): void {
+  if (!LITTLE_ENDIAN) throw pulseError('PULSE_ERR_INVALID_STATE', 'snapshots hold columns in little-endian order; this host is big-endian')
+}
+
 /** The first n entries of a typed column as bytes (a view). */
 const bytesOf = (c: Float64Array | Uint32Array | Uint8Array, n: number) => new Uint8Array(c.buffer, c.byteOffset, n * c.BYTES_PER_ELEMENT)
 
@@ -390,7 +395,7 @@ export class GroupTable {
    * several times shorter.
    */
   writeColumns(w: Writer): void {
-    if (!LITTLE_ENDIAN) throw pulseError('PULSE_ERR_INVALID_STATE', 'snapshots hold columns in little-endian order; this host is big-endian')
+    requireLittleEndian()
     const n = this.n
     w.varint(n).raw(bytesOf(this.win, n))
     for (const values of this.keys) for (let slot = 0; slot < n; slot++) w.scalar(values[slot]!)
@@ -404,7 +409,7 @@ export class GroupTable {
    * has allocated the groups (slots [0, n), in the order written).
    */
   readMeasures(r: Reader): void {
-    if (!LITTLE_ENDIAN) throw pulseError('PULSE_ERR_INVALID_STATE', 'snapshots hold columns in little-endian order; this host is big-endian')
+    requireLittleEndian()
     const n = this.n
     for (const c of this.cols) if (!Array.isArray(c)) bytesOf(c, n).set(r.raw(n * c.BYTES_PER_ELEMENT))
     const { measures, at } = this.layout

@@ -48,9 +48,8 @@ export class KafkaSource {
    * before got at most that far, so an actor short of it may answer for fewer
    * records than its previous owner did (it restored an older snapshot).
    */
-  private readonly catchingUp = new Map<string, number | undefined>()
-  /** Partitions whose end offsets are still to be read, and the read's timer. */
-  private endsWanted = new Set<string>()
+  private readonly catchingUp = new Map<string, { topic: string; partition: number; end: number | undefined }>()
+  /** The next read of the end offsets still unknown. */
   private endsTimer: ReturnType<typeof setTimeout> | undefined
   /** Records handed to the layer. */
   consumed = 0
@@ -128,8 +127,7 @@ export class KafkaSource {
     let p = this.opening.get(id)
     if (p === undefined) {
       this.opening.set(id, (p = this.layer.open(topic, partition, this.options.startOffsets?.get(id) ?? 0)))
-      this.catchingUp.set(id, undefined)
-      this.endsWanted.add(id)
+      this.catchingUp.set(id, { topic, partition, end: undefined })
       // one read of the end offsets for every partition a rebalance assigns at once
       this.endsTimer ??= setTimeout(() => void this.readEnds(), 0)
     }
@@ -143,34 +141,34 @@ export class KafkaSource {
    * answer reports them in its coverage.
    */
   replaying(): string[] {
-    for (const [id, end] of this.catchingUp) {
-      const applied = end === undefined ? undefined : this.layer.applied(id.slice(0, id.lastIndexOf('/')), Number(id.slice(id.lastIndexOf('/') + 1)))
+    for (const [id, c] of this.catchingUp) {
       // once there, for the rest of the assignment
-      if (applied !== undefined && applied >= end!) this.catchingUp.delete(id)
+      if (c.end !== undefined && (this.layer.applied(c.topic, c.partition) ?? -1) >= c.end) this.catchingUp.delete(id)
     }
     return [...this.catchingUp.keys()]
   }
 
-  /** Reads the end offsets of the partitions opened since the last read. */
+  /** Reads the end offsets of the partitions assigned here that are still unknown. */
   private async readEnds(attempt = 1): Promise<void> {
     this.endsTimer = undefined
-    const ids = [...this.endsWanted].filter((id) => this.catchingUp.has(id))
-    this.endsWanted = new Set()
-    if (ids.length === 0) return
+    // the entries as of now: one assigned after this read began (a new entry, even for the
+    // same partition) waits for the next read, so an end is never older than its assignment
+    const unknown = new Set([...this.catchingUp.values()].filter((c) => c.end === undefined))
+    if (unknown.size === 0) return
     const admin = this.kafka.admin()
     try {
       await admin.connect()
-      for (const topic of new Set(ids.map((id) => id.slice(0, id.lastIndexOf('/'))))) {
+      for (const topic of new Set([...unknown].map((c) => c.topic))) {
         for (const p of await admin.fetchTopicOffsets(`${this.options.topicPrefix}${topic}`)) {
-          const id = `${topic}/${p.partition}`
-          if (ids.includes(id) && this.catchingUp.has(id)) this.catchingUp.set(id, Number(p.high))
+          const c = this.catchingUp.get(`${topic}/${p.partition}`)
+          if (c !== undefined && unknown.has(c)) c.end = Number(p.high)
         }
       }
     } catch {
       // asked again shortly; after a few failures the partitions stop counting
       // as replaying: an answer must not be marked short for ever on a guess
-      for (const id of ids) if (this.catchingUp.get(id) === undefined) (attempt < 5 ? this.endsWanted.add(id) : this.catchingUp.delete(id))
-      if (this.endsWanted.size > 0) this.endsTimer ??= setTimeout(() => void this.readEnds(attempt + 1), 1000)
+      if (attempt < 5) this.endsTimer ??= setTimeout(() => void this.readEnds(attempt + 1), 1000)
+      else for (const [id, c] of this.catchingUp) if (unknown.has(c) && c.end === undefined) this.catchingUp.delete(id)
     } finally {
       await admin.disconnect().catch(() => undefined)
     }

@@ -166,11 +166,7 @@ export class Reader {
   }
 
   bytes(): Uint8Array {
-    const n = this.varint()
-    this.need(n)
-    const out = this.buf.subarray(this.pos, this.pos + n)
-    this.pos += n
-    return out
+    return this.raw(this.varint())
   }
 
   string(): string {
