@@ -10,6 +10,7 @@ import { runIngestBench } from './ingest.js'
 import { runSpeedKafkaBench } from './speed-kafka.js'
 import { runServeBench } from './serve.js'
 import { runSpeedReadsBench } from './speed-reads.js'
+import { runSnapshotBench } from './snapshot.js'
 
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -22,6 +23,7 @@ runValidatorBench()
 await runGeneratorBench()
 runHllBench()
 await runSpeedBench()
+await runSnapshotBench()
 await runBatchBench()
 await runSpeedReadsBench()
 await runServeBench()

@@ -15,6 +15,12 @@
 // count them per event-time hour. A differing cell of a window in an hour where
 // the speed side dropped events of the view's topic is explained by those
 // events: it is counted in `explainedCells`, not in the drift.
+//
+// A speed side that cannot answer for every partition of a view's topic (a
+// cluster member down, or one replaying a partition it took over) would show
+// drift that is only its own gap: such a view is not compared, and the manifest
+// names it in `uncovered`. Holding the run back instead would keep every batch
+// run unpublished for as long as a member is down.
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ActorStats } from '../../actors/worker.js'
 import { CATALOG } from '../../views/catalog/index.js'
@@ -29,7 +35,14 @@ export interface SpeedSide {
   readonly cutoff: number
   /** What the comparison needs of each partition's actor (a cluster gathers it from every node). */
   stats(): Promise<Array<Pick<ActorStats, 'topic' | 'partition' | 'heldFrom' | 'droppedByHour'>>>
-  query(view: string, filter: GroupFilter): Promise<ViewPartial>
+  /** `coverage` lists the `topic/partition` ids whose part is absent or may be short. */
+  query(view: string, filter: GroupFilter): Promise<ViewPartial & { coverage?: SpeedCoverage }>
+}
+
+/** The partitions a speed side's answer lacks (missing) or may have short (replaying). */
+export interface SpeedCoverage {
+  missing: readonly string[]
+  replaying: readonly string[]
 }
 
 export interface ReconcileOptions {
@@ -66,6 +79,8 @@ export interface Reconciliation {
   explainedCells: number
   /** views whose drift is above the threshold */
   flagged: string[]
+  /** views not compared: the speed side lacked some of their topic's partitions (absent in manifests before it was recorded) */
+  uncovered?: Array<{ view: string; partitions: string[] }>
 }
 
 export interface ReconcileResult extends Reconciliation {
@@ -130,6 +145,13 @@ export function compareView(def: ViewDef, batch: ViewPartial, speed: ViewPartial
   return out
 }
 
+/** The partitions of `topic` a speed answer lacks or may have short. */
+function uncoveredOf(topic: string, coverage: SpeedCoverage | undefined): string[] {
+  if (coverage === undefined) return []
+  const mine = `${topic}/`
+  return [...coverage.missing, ...coverage.replaying].filter((id) => id.startsWith(mine))
+}
+
 /** Reconciles against a speed layer in this process (or one gathering a cluster's). */
 export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOptions> = {}): Reconciler {
   const o = { ...DEFAULT_RECONCILE_OPTIONS, ...options }
@@ -166,11 +188,17 @@ export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOpti
         droppedEvents,
         explainedCells: 0,
         flagged: [],
+        uncovered: [],
         views,
       }
       const none = new Set<number>()
       for (const def of CATALOG) {
         const speedPartial = await speed.query(def.name, { from: since, to: cutoff })
+        const gaps = uncoveredOf(def.topic, speedPartial.coverage)
+        if (gaps.length > 0) {
+          result.uncovered!.push({ view: def.name, partitions: gaps })
+          continue
+        }
         const v = compareView(def, batch(def.name), speedPartial, since, cutoff, droppedByTopic.get(def.topic) ?? none)
         views[def.name] = v
         result.cells += v.cells

@@ -37,10 +37,12 @@ export class BatchScheduler {
       .then((r) => {
         this.lastResult = r
         this.lastError = undefined
+        const uncovered = r.manifest.reconciliation?.uncovered?.length ?? 0
+        const unchecked = uncovered === 0 ? '' : `; ${uncovered} view(s) not compared with the speed layer, which lacked some of their partitions`
         this.log(
           r.published
-            ? `batch run ${r.manifest.runId} published: cutoff ${r.manifest.cutoffIso}, ${r.manifest.input.events} events, ${Date.now() - started} ms`
-            : `batch run ${r.manifest.runId} not published: ${r.reason ?? 'publishing disabled'}`,
+            ? `batch run ${r.manifest.runId} published: cutoff ${r.manifest.cutoffIso}, ${r.manifest.input.events} events, ${Date.now() - started} ms${unchecked}`
+            : `batch run ${r.manifest.runId} not published: ${r.reason ?? 'publishing disabled'}${unchecked}`,
         )
         return r
       })

@@ -87,11 +87,13 @@ export class ClusterSpeedSource implements SpeedSource {
   /**
    * Every member's reconciliation stats for its assigned partitions (a batch
    * run compares itself with the whole cluster's speed layer, not this node's).
+   * A member that cannot answer is left out: its partitions are missing from
+   * the run's queries too, so their views are not compared.
    */
   async clusterStats(): Promise<PeerStats[]> {
     const c = await this.membership.get(true)
     const me = this.self()
-    const all = await Promise.all(
+    const all = await Promise.allSettled(
       c.members
         .filter((m) => m.partitions.length > 0)
         .map(async (m) => {
@@ -103,7 +105,7 @@ export class ClusterSpeedSource implements SpeedSource {
           return ((await res.json()) as { actors: PeerStats[] }).actors
         }),
     )
-    return all.flat()
+    return all.flatMap((s) => (s.status === 'fulfilled' ? s.value : []))
   }
 
   private async remote(m: Member, view: string, filter: GroupFilter, cutoff: number | null): Promise<PeerAnswer> {

@@ -44,6 +44,7 @@ import type { SpeedSource } from '../serve/sources.js'
 import type { GroupFilter } from '../../actors/live-view.js'
 import { hostname } from 'node:os'
 import { speedReconciler } from '../batch/reconcile.js'
+import type { SpeedSide } from '../batch/reconcile.js'
 
 export const ROLES = ['ingest', 'speed', 'batch', 'serve'] as const
 export type Role = (typeof ROLES)[number]
@@ -158,7 +159,15 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   let scheduler: BatchScheduler | undefined
   if (roles.has('batch')) {
     // a cluster's batch run compares itself with every member's speed layer
-    const side = gatherer === undefined || layer === undefined ? layer : { get cutoff() { return layer.cutoff }, stats: () => gatherer.clusterStats(), query: (v: string, f: GroupFilter) => gatherer.query(v, f) }
+    // partitions a lone Kafka node is still replaying after its restart are not compared
+    const alone = (l: SpeedLayer): SpeedSide => ({
+      get cutoff() {
+        return l.cutoff
+      },
+      stats: () => l.stats(),
+      query: async (v, f) => Object.assign(await l.query(v, f), { coverage: { missing: [], replaying: speedSource?.replaying() ?? [] } }),
+    })
+    const side = layer === undefined ? undefined : gatherer === undefined ? alone(layer) : { get cutoff() { return layer.cutoff }, stats: () => gatherer.clusterStats(), query: (v: string, f: GroupFilter) => gatherer.query(v, f) }
     const reconcile = side === undefined || layer === undefined ? undefined : speedReconciler(side, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
     const options = { prefix, topicPrefix, ...(reconcile === undefined ? {} : { reconcile }) }
     scheduler = new BatchScheduler(store, options, (line) => console.log(`pulse: ${line}`))

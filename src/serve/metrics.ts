@@ -198,6 +198,15 @@ export class ServeMetrics {
       },
     })
     new Gauge({
+      name: 'pulse_batch_uncovered_views',
+      help: 'Views the newest reconciled run did not compare, because the speed layer lacked some of their partitions (a member down or replaying)',
+      registers,
+      collect() {
+        const m = reconciled()
+        if (m?.reconciliation !== undefined) this.set(m.reconciliation.uncovered?.length ?? 0)
+      },
+    })
+    new Gauge({
       name: 'pulse_batch_last_run_published',
       help: '1 when this node\'s last batch run was published, 0 when reconciliation kept it back',
       registers,

@@ -79,6 +79,10 @@ async function ask(port: number, view: string): Promise<Answer> {
   return (await res.json()) as Answer
 }
 
+/** What each node's scheduler said, for a wait that timed out (CI keeps only a failure's own message). */
+const batchLines = (nodes: Node[]) =>
+  nodes.map((n) => `:${n.port} [${(n.log.match(/^pulse: batch run .*$/gm) ?? []).slice(-4).join(' | ')}]`).join(' ')
+
 const complete = (a: Answer) => a.freshness.cluster !== null && a.freshness.cluster.missing.length === 0 && a.freshness.cluster.replaying.length === 0
 
 /** Polls until `check` holds (or fails the wait with the last state). */
@@ -159,8 +163,8 @@ t.test('three nodes, one killed and restarted: every view through every node equ
   await until('a scheduled batch run over the whole master dataset', async () => {
     const a = await ask(PORTS[1]!, 'auth_daily_active_users')
     const b = a.freshness.batch
-    return (b !== null && Date.parse(b.publishedAt) - b.durationMs > ingested) || JSON.stringify(b)
-  }, 4 * BATCH_EVERY_S * 1000)
+    return (b !== null && Date.parse(b.publishedAt) - b.durationMs > ingested) || `${JSON.stringify(b)}; the nodes' batch lines: ${batchLines(all)}`
+  }, 8 * BATCH_EVERY_S * 1000)
 
   let rows = 0
   for (const port of PORTS) {

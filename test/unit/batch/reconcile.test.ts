@@ -120,6 +120,35 @@ t.test('a speed side that missed records keeps the run unpublished', async (t) =
   t.match(text, new RegExp(`pulse_batch_drift_ratio\\{view="${flagged}"\\} ${rec.maxDrift}`))
   t.match(text, /pulse_batch_last_run_published 0/)
   t.match(text, /pulse_batch_drift_explained_cells 0/)
+  t.match(text, /pulse_batch_uncovered_views 0/)
+})
+
+t.test('views whose partitions the speed side could not answer for are named, not compared', async (t) => {
+  // a speed side short on one topic, as a member down or replaying would leave it
+  let i = 0
+  const layer = await speedOver('gaps/', input.filter((r) => r.topic !== 'auth_topic' || i++ % 10 !== 0), { retentionMs: 24 * HOUR })
+  t.teardown(() => layer.close())
+  const cutoff = hours[hours.length - 1]!
+  const short = await runBatch(store, { workers: 2, cutoff, publish: false, reconcile: speedReconciler(layer, { threshold: 0.01 }) })
+  const flagged = short.manifest.reconciliation!.flagged
+  t.ok(flagged.length > 0 && flagged.every((v) => v.startsWith('auth_')), `told nothing, the short topic's views are flagged: ${flagged.join(', ')}`)
+
+  const gaps = ['auth_topic/1', 'auth_topic/3']
+  const side = {
+    get cutoff() {
+      return layer.cutoff
+    },
+    stats: () => layer.stats(),
+    query: async (view: string, filter: Parameters<SpeedLayer['query']>[1]) => Object.assign(await layer.query(view, filter), { coverage: { missing: gaps.slice(0, 1), replaying: gaps.slice(1) } }),
+  }
+  const told = await runBatch(store, { workers: 2, cutoff, publish: false, reconcile: speedReconciler(side, { threshold: 0.01 }) })
+  const rec = told.manifest.reconciliation!
+  t.equal(told.reason, undefined, 'nothing holds the run back')
+  t.same(rec.flagged, [])
+  const auth = CATALOG.filter((v) => v.topic === 'auth_topic').map((v) => v.name)
+  t.same(rec.uncovered, auth.map((view) => ({ view, partitions: gaps })), 'every view of the short topic, with the partitions it lacked')
+  t.ok(rec.cells > 1_000, `the other views compared: ${rec.cells} cells`)
+  t.equal(told.manifest.views[auth[0]!]?.drift, undefined, 'an uncovered view has no drift figure')
 })
 
 t.test('events the speed side dropped are accounted for, not flagged', async (t) => {
