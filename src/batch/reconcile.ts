@@ -34,7 +34,7 @@ export interface SpeedSide {
   /** The speed layer's cutoff: -Infinity before the first batch run. */
   readonly cutoff: number
   /** What the comparison needs of each partition's actor (a cluster gathers it from every node). */
-  stats(): Promise<Array<Pick<ActorStats, 'topic' | 'partition' | 'heldFrom' | 'droppedByHour'>>>
+  stats(): Promise<Array<Pick<ActorStats, 'topic' | 'partition' | 'heldFrom' | 'droppedByHour'> & { watermark: number | null }>>
   /** `coverage` lists the `topic/partition` ids whose part is absent or may be short. */
   query(view: string, filter: GroupFilter): Promise<ViewPartial & { coverage?: SpeedCoverage }>
 }
@@ -89,6 +89,12 @@ export interface ReconcileResult extends Reconciliation {
 
 export interface Reconciler {
   readonly lookbackMs: number
+  /**
+   * The latest cutoff the speed side has passed: the start of the hour of its
+   * lowest partition watermark, never before its current cutoff; undefined
+   * when it holds no events yet.
+   */
+  latestCutoff(): Promise<number | undefined>
   /** Where the comparison starts for a run up to `cutoff`; undefined when the layers share no hour. */
   since(cutoff: number): Promise<number | undefined>
   compare(since: number, cutoff: number, batch: (view: string) => ViewPartial): Promise<ReconcileResult>
@@ -157,6 +163,12 @@ export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOpti
   const o = { ...DEFAULT_RECONCILE_OPTIONS, ...options }
   return {
     lookbackMs: o.lookbackMs,
+    async latestCutoff() {
+      let low = Infinity
+      for (const s of await speed.stats()) if (s.watermark !== null && Number.isFinite(s.watermark) && s.watermark < low) low = s.watermark
+      if (!Number.isFinite(low)) return undefined
+      return Math.max(low - (((low % HOUR) + HOUR) % HOUR), speed.cutoff)
+    },
     async since(cutoff) {
       let since = speed.cutoff
       if (!Number.isFinite(since)) {

@@ -51,7 +51,10 @@ export interface BatchOptions {
   /** Kafka topic prefix: the master dataset's files are named after the physical topics. */
   topicPrefix: string
   workers: number
-  /** Exclusive hour boundary; default: the start of the newest hour in the master dataset. */
+  /**
+   * Exclusive hour boundary; default: the start of the newest hour in the master
+   * dataset, and with `reconcile`, no later than the hour the speed side has passed.
+   */
   cutoff?: number
   /** Runs kept in the store (the published one is never deleted). */
   keepRuns: number
@@ -177,7 +180,10 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   report()
   const all = await listMasterFiles(store, o.prefix, o.topicPrefix)
   if (all.length === 0) throw pulseError('PULSE_ERR_BATCH_INPUT', `${o.prefix}master_dataset/`, 'no files yet: ingest events first')
-  const cutoff = o.cutoff ?? defaultCutoff(all)
+  // beside a speed layer, no later than the hour its slowest partition has passed:
+  // hours before that are complete on every partition, unless events come late
+  const passed = o.cutoff === undefined ? await o.reconcile?.latestCutoff() : undefined
+  const cutoff = o.cutoff ?? (passed === undefined ? defaultCutoff(all) : Math.min(defaultCutoff(all), passed))
   if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_BATCH_INPUT', 'cutoff', `${formatInstant(cutoff)} is not an hour boundary`)
   const files = all.filter((f) => f.hour + HOUR <= cutoff)
   progress.filesTotal = files.length

@@ -253,11 +253,12 @@ export const clusterStatsSchema = {
           type: 'array',
           items: {
             type: 'object',
-            required: ['topic', 'partition', 'heldFrom', 'droppedByHour'],
+            required: ['topic', 'partition', 'heldFrom', 'droppedByHour', 'watermark'],
             properties: {
               topic: { type: 'string' },
               partition: { type: 'integer' },
               heldFrom: { type: ['number', 'null'], description: 'oldest event-time hour held' },
+              watermark: { type: ['number', 'null'], description: 'the partition watermark (ms); null before its first valid event' },
               droppedByHour: { type: 'array', items: { type: 'array', items: { type: 'number' } }, description: '[hour start, events dropped]' },
             },
           },

@@ -151,6 +151,27 @@ t.test('views whose partitions the speed side could not answer for are named, no
   t.equal(told.manifest.views[auth[0]!]?.drift, undefined, 'an uncovered view has no drift figure')
 })
 
+t.test('beside a speed layer the default cutoff is no later than the hour its slowest partition has passed', async (t) => {
+  // auth_topic stops two hours before the rest, as a lagging partition would
+  const stop = hours[hours.length - 3]!
+  const layer = await speedOver('bound/', input.filter((r) => r.topic !== 'auth_topic' || !(r.eventTime >= stop)), { retentionMs: 24 * HOUR })
+  t.teardown(() => layer.close())
+  const reconcile = speedReconciler(layer)
+  const low = Math.min(...(await layer.stats()).map((s) => s.watermark).filter((w) => Number.isFinite(w)))
+  const passed = await reconcile.latestCutoff()
+  t.equal(passed, low - (low % HOUR), `the hour of the lowest watermark, ${formatInstant(low)}`)
+  t.ok(passed! < stop, 'the lagging topic holds it back')
+  const alone = await runBatch(store, { workers: 2, publish: false })
+  t.equal(alone.manifest.cutoff, hours[hours.length - 1]!, 'without a speed layer: the newest hour with data')
+  const beside = await runBatch(store, { workers: 2, publish: false, reconcile })
+  t.equal(beside.manifest.cutoff, passed, 'beside it: the hour every partition has passed')
+  t.ok(beside.manifest.input.events < alone.manifest.input.events, 'so the later hours stay with the speed layer')
+
+  // never before the speed layer's own cutoff: what it dropped is in the published run
+  await layer.setCutoff(hours[hours.length - 2]!)
+  t.equal(await reconcile.latestCutoff(), hours[hours.length - 2]!)
+})
+
 t.test('events the speed side dropped are accounted for, not flagged', async (t) => {
   // a short retention: late events older than it skip the windowed views
   const layer = await speedOver('dropped/', input, { retentionMs: 5 * 60_000 })
