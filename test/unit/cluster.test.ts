@@ -81,7 +81,9 @@ t.test("a node's share of a cluster query", async (t) => {
 
   const stats = await app.inject({ url: `/cluster/stats?partitions=${auth.join(',')}` })
   t.equal(stats.statusCode, 200)
-  t.same((stats.json() as { actors: Array<{ topic: string }> }).actors.map((a) => a.topic), auth.map(() => 'auth_topic'))
+  const actors = (stats.json() as { actors: Array<{ topic: string; watermark: number | null }> }).actors
+  t.same(actors.map((a) => a.topic), auth.map(() => 'auth_topic'))
+  t.ok(actors.every((a) => typeof a.watermark === 'number' && a.watermark > 0), 'each with its watermark (a batch run cuts no later than the lowest)')
 
   // the asking node serves another batch run: refused, with this node's cutoff
   const other = await app.inject({ url: url({ filter: '{}', partitions: auth.join(','), cutoff: 'none' }) })
