@@ -1,6 +1,7 @@
 // A Piscina worker of the batch layer. It keeps one native engine per topic it
-// has been given files of; `scan` feeds a file (its bytes transferred from the
-// main thread), `finish` returns the engine's serialized
+// has been given files of; `scan` feeds a file (its bytes cloned from the main
+// thread: a small object's Buffer may be a slice of Node's shared pool, which
+// must not be transferred), `finish` returns the engine's serialized
 // partial of every view of the topic. Each worker is its own single-thread pool,
 // so an engine is only ever touched by its thread.
 import { createBatchEngine } from '../native.js'

@@ -88,7 +88,8 @@ export class ClusterSpeedSource implements SpeedSource {
    * Every member's reconciliation stats for its assigned partitions (a batch
    * run compares itself with the whole cluster's speed layer, not this node's).
    * A member that cannot answer is left out: its partitions are missing from
-   * the run's queries too, so their views are not compared.
+   * the run's queries too, so their views are not compared, and their
+   * watermarks do not bound the run's cutoff.
    */
   async clusterStats(): Promise<PeerStats[]> {
     const c = await this.membership.get(true)

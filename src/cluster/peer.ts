@@ -20,8 +20,10 @@ export interface PeerAnswer {
   replaying: string[]
 }
 
-/** What batch reconciliation needs of each actor (src/batch/reconcile.ts). */
-/** `watermark` null: the actor holds no valid event yet (JSON has no infinities). */
+/**
+ * What batch reconciliation needs of each actor (src/batch/reconcile.ts).
+ * `watermark` null: the actor holds no valid event yet (JSON has no infinities).
+ */
 export type PeerStats = Pick<ActorStats, 'topic' | 'partition' | 'heldFrom' | 'droppedByHour'> & { watermark: number | null }
 
 export interface Peer {

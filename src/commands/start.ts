@@ -41,7 +41,6 @@ import { ClusterMembership } from '../cluster/membership.js'
 import { ClusterSpeedSource } from '../cluster/gather.js'
 import { localPeer } from '../cluster/peer.js'
 import type { SpeedSource } from '../serve/sources.js'
-import type { GroupFilter } from '../../actors/live-view.js'
 import { hostname } from 'node:os'
 import { speedReconciler } from '../batch/reconcile.js'
 import type { SpeedSide } from '../batch/reconcile.js'
@@ -167,7 +166,14 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
       stats: () => l.stats(),
       query: async (v, f) => Object.assign(await l.query(v, f), { coverage: { missing: [], replaying: speedSource?.replaying() ?? [] } }),
     })
-    const side = layer === undefined ? undefined : gatherer === undefined ? alone(layer) : { get cutoff() { return layer.cutoff }, stats: () => gatherer.clusterStats(), query: (v: string, f: GroupFilter) => gatherer.query(v, f) }
+    const gathered = (l: SpeedLayer, g: ClusterSpeedSource): SpeedSide => ({
+      get cutoff() {
+        return l.cutoff
+      },
+      stats: () => g.clusterStats(),
+      query: (v, f) => g.query(v, f),
+    })
+    const side = layer === undefined ? undefined : gatherer === undefined ? alone(layer) : gathered(layer, gatherer)
     const reconcile = side === undefined || layer === undefined ? undefined : speedReconciler(side, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
     const options = { prefix, topicPrefix, ...(reconcile === undefined ? {} : { reconcile }) }
     scheduler = new BatchScheduler(store, options, (line) => console.log(`pulse: ${line}`))
