@@ -158,6 +158,21 @@ function uncoveredOf(topic: string, coverage: SpeedCoverage | undefined): string
   return [...coverage.missing, ...coverage.replaying].filter((id) => id.startsWith(mine))
 }
 
+/**
+ * A node's own speed layer as the side to compare with: the partitions it is
+ * still replaying after a restart (its snapshot older than the group's
+ * offsets) may be short, so their views are not compared.
+ */
+export function layerSide(layer: SpeedSide, replaying: () => readonly string[]): SpeedSide {
+  return {
+    get cutoff() {
+      return layer.cutoff
+    },
+    stats: () => layer.stats(),
+    query: async (view, filter) => Object.assign(await layer.query(view, filter), { coverage: { missing: [], replaying: replaying() } }),
+  }
+}
+
 /** Reconciles against a speed layer in this process (or one gathering a cluster's). */
 export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOptions> = {}): Reconciler {
   const o = { ...DEFAULT_RECONCILE_OPTIONS, ...options }

@@ -12,7 +12,7 @@ import { durationArg, intArg } from '../cli-args.js'
 import { startServer } from '../serve/server.js'
 import { StoreBatchSource } from '../serve/batch-source.js'
 import { BatchScheduler, parseSchedule } from '../batch/scheduler.js'
-import { speedReconciler } from '../batch/reconcile.js'
+import { layerSide, speedReconciler } from '../batch/reconcile.js'
 import { speedSourceOf } from '../serve/sources.js'
 
 const K = DEFAULT_KAFKA_SOURCE_OPTIONS
@@ -71,7 +71,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   await source.start()
   // batch runs: daily, and on demand through POST /admin/batch
   // each run is compared with this node's speed layer before it may be published
-  const reconcile = speedReconciler(layer, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
+  const reconcile = speedReconciler(layerSide(layer, () => source.replaying()), { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
   const scheduler = new BatchScheduler(store, { prefix, topicPrefix: config.kafka.topicPrefix, reconcile }, (line) => console.log(`pulse serve: ${line}`))
   const schedule = parseSchedule(v['batch-at'] ?? config.batch.schedule)
   if (schedule !== undefined) scheduler.start(schedule)

@@ -42,7 +42,7 @@ import { ClusterSpeedSource } from '../cluster/gather.js'
 import { localPeer } from '../cluster/peer.js'
 import type { SpeedSource } from '../serve/sources.js'
 import { hostname } from 'node:os'
-import { speedReconciler } from '../batch/reconcile.js'
+import { layerSide, speedReconciler } from '../batch/reconcile.js'
 import type { SpeedSide } from '../batch/reconcile.js'
 
 export const ROLES = ['ingest', 'speed', 'batch', 'serve'] as const
@@ -158,14 +158,6 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   let scheduler: BatchScheduler | undefined
   if (roles.has('batch')) {
     // a cluster's batch run compares itself with every member's speed layer
-    // partitions a lone Kafka node is still replaying after its restart are not compared
-    const alone = (l: SpeedLayer): SpeedSide => ({
-      get cutoff() {
-        return l.cutoff
-      },
-      stats: () => l.stats(),
-      query: async (v, f) => Object.assign(await l.query(v, f), { coverage: { missing: [], replaying: speedSource?.replaying() ?? [] } }),
-    })
     const gathered = (l: SpeedLayer, g: ClusterSpeedSource): SpeedSide => ({
       get cutoff() {
         return l.cutoff
@@ -173,7 +165,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
       stats: () => g.clusterStats(),
       query: (v, f) => g.query(v, f),
     })
-    const side = layer === undefined ? undefined : gatherer === undefined ? alone(layer) : gathered(layer, gatherer)
+    const side = layer === undefined ? undefined : gatherer === undefined ? layerSide(layer, () => speedSource?.replaying() ?? []) : gathered(layer, gatherer)
     const reconcile = side === undefined || layer === undefined ? undefined : speedReconciler(side, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
     const options = { prefix, topicPrefix, ...(reconcile === undefined ? {} : { reconcile }) }
     scheduler = new BatchScheduler(store, options, (line) => console.log(`pulse: ${line}`))

@@ -14,7 +14,7 @@ import { HOUR, formatInstant } from '../../../src/events/time.js'
 import { InProcessLog } from '../../../src/sources/in-process-log.js'
 import { loadDirect } from '../../../src/ingest/direct-load.js'
 import { listMasterFiles, runBatch } from '../../../src/batch/runner.js'
-import { cellDifference, compareView, speedReconciler } from '../../../src/batch/reconcile.js'
+import { cellDifference, compareView, layerSide, speedReconciler } from '../../../src/batch/reconcile.js'
 import { currentRun } from '../../../src/batch/runs.js'
 import { partialOf } from '../../../views/state/partial.js'
 import { SpeedLayer } from '../../../actors/speed-layer.js'
@@ -149,6 +149,11 @@ t.test('views whose partitions the speed side could not answer for are named, no
   t.same(rec.uncovered, auth.map((view) => ({ view, partitions: gaps })), 'every view of the short topic, with the partitions it lacked')
   t.ok(rec.cells > 1_000, `the other views compared: ${rec.cells} cells`)
   t.equal(told.manifest.views[auth[0]!]?.drift, undefined, 'an uncovered view has no drift figure')
+
+  // a lone node's own layer, still replaying a partition after its restart
+  const lone = await runBatch(store, { workers: 2, cutoff, publish: false, reconcile: speedReconciler(layerSide(layer, () => ['auth_topic/2']), { threshold: 0.01 }) })
+  t.same(lone.manifest.reconciliation!.uncovered, auth.map((view) => ({ view, partitions: ['auth_topic/2'] })), 'layerSide names the replaying partitions')
+  t.equal(lone.reason, undefined)
 })
 
 t.test('beside a speed layer the default cutoff is no later than the hour its slowest partition has passed', async (t) => {
