@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import type { PulseConfig } from '../config.js'
 import { pulseError } from '../errors.js'
-import { createKafka } from '../kafka/client.js'
+import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
 import { openStore } from '../store/open-store.js'
 import { DEFAULT_INGEST_OPTIONS, Ingester } from '../ingest/ingester.js'
 import { durationArg, intArg } from '../cli-args.js'
@@ -37,7 +37,10 @@ export async function ingestCommand(args: string[], config: PulseConfig): Promis
   })
   if (config.kafka === undefined) throw pulseError('PULSE_ERR_CONFIG', 'pulse ingest needs PULSE_KAFKA_BROKERS')
   const store = openStore(config)
-  const ingester = new Ingester(createKafka(config.kafka), store, {
+  // the six topics exist before the group subscribes (created with PULSE_PARTITIONS when missing)
+  const kafka = createKafka(config.kafka)
+  await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
+  const ingester = new Ingester(kafka, store, {
     groupId: v.group ?? D.groupId,
     topicPrefix: config.kafka.topicPrefix,
     prefix: v.prefix ?? '',

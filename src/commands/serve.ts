@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util'
 import type { PulseConfig } from '../config.js'
 import { pulseError } from '../errors.js'
-import { createKafka } from '../kafka/client.js'
+import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
 import { openStore } from '../store/open-store.js'
 import { DEFAULT_SPEED_OPTIONS, SpeedLayer } from '../../actors/speed-layer.js'
 import { DEFAULT_KAFKA_SOURCE_OPTIONS, KafkaSource } from '../../actors/kafka-source.js'
@@ -53,7 +53,10 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   const store = openStore(config)
   const prefix = v.prefix ?? config.storePrefix
   const layer = new SpeedLayer(store, { workers: intArg('workers', v.workers, DEFAULT_SPEED_OPTIONS.workers, 1), prefix })
-  const source = new KafkaSource(createKafka(config.kafka), layer, {
+  // the six topics exist before the group subscribes (created with PULSE_PARTITIONS when missing)
+  const kafka = createKafka(config.kafka)
+  await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
+  const source = new KafkaSource(kafka, layer, {
     groupId: v.group ?? K.groupId,
     topicPrefix: config.kafka.topicPrefix,
     snapshotEveryMs: durationArg('snapshot-every', v['snapshot-every']) ?? K.snapshotEveryMs,

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { PulseConfig } from '../config.js'
 import { pulseError } from '../errors.js'
-import { createKafka } from '../kafka/client.js'
+import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
 import { openStore } from '../store/open-store.js'
 import { DEFAULT_SPEED_OPTIONS, SpeedLayer } from '../../actors/speed-layer.js'
 import { DEFAULT_ACTOR_OPTIONS } from '../../actors/partition-actor.js'
@@ -54,7 +54,10 @@ export async function speedCommand(args: string[], config: PulseConfig): Promise
       retentionMs: durationArg('retention', v.retention) ?? A.retentionMs,
     },
   })
-  const source = new KafkaSource(createKafka(config.kafka), layer, {
+  // the six topics exist before the group subscribes (created with PULSE_PARTITIONS when missing)
+  const kafka = createKafka(config.kafka)
+  await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
+  const source = new KafkaSource(kafka, layer, {
     groupId: v.group ?? K.groupId,
     topicPrefix: config.kafka.topicPrefix,
     snapshotEveryMs: durationArg('snapshot-every', v['snapshot-every']) ?? K.snapshotEveryMs,
