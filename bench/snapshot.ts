@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url'
 import { EventGenerator } from '../src/generator/generator.js'
 import { MemorySink } from '../src/generator/sinks.js'
 import { runGenerator } from '../src/generator/run.js'
-import { partitionFor } from '../src/kafka/partitioner.js'
 import { PartitionActor } from '../actors/partition-actor.js'
+import { applyOnOneThread } from './one-thread.js'
 import { printTable, saveResult } from './report.js'
 
 const PARTITIONS = 4
@@ -20,17 +20,7 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
 export async function runSnapshotBench(events = 400_000, rounds = 6): Promise<void> {
   const mem = new MemorySink()
   await runGenerator(new EventGenerator({ seed: 43, intensity: 20 }), mem, { count: events, quiet: true })
-  const actors = new Map<string, PartitionActor>()
-  const offsets = new Map<string, number>()
-  for (const r of mem.records) {
-    const p = partitionFor(r.key, PARTITIONS)
-    const id = `${r.topic}/${p}`
-    let a = actors.get(id)
-    if (a === undefined) actors.set(id, (a = new PartitionActor(r.topic, p)))
-    const o = offsets.get(id) ?? 0
-    offsets.set(id, o + 1)
-    a.apply(r.value, o)
-  }
+  const actors = applyOnOneThread(mem.records, PARTITIONS)
   const n = mem.records.length
   mem.records.length = 0
   let groups = 0

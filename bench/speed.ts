@@ -13,10 +13,9 @@ import { runGenerator } from '../src/generator/run.js'
 import { EventValidator } from '../src/events/validate.js'
 import { InProcessLog } from '../src/sources/in-process-log.js'
 import { LocalStore } from '../src/store/local-store.js'
-import { partitionFor } from '../src/kafka/partitioner.js'
-import { PartitionActor } from '../actors/partition-actor.js'
 import { SpeedLayer } from '../actors/speed-layer.js'
 import { runEmbedded } from '../actors/embedded-source.js'
+import { applyOnOneThread } from './one-thread.js'
 import { printTable, saveResult } from './report.js'
 
 const PARTITIONS = 4
@@ -34,18 +33,8 @@ export async function runSpeedBench(events = 1_000_000, workers = 2): Promise<vo
   const validateSeconds = (performance.now() - t0) / 1000
 
   // peer 2: the actors on this thread, no workers, no batches
-  const actors = new Map<string, PartitionActor>()
-  const offsets = new Map<string, number>()
   t0 = performance.now()
-  for (const r of records) {
-    const p = partitionFor(r.key, PARTITIONS)
-    const id = `${r.topic}/${p}`
-    let a = actors.get(id)
-    if (a === undefined) actors.set(id, (a = new PartitionActor(r.topic, p)))
-    const o = offsets.get(id) ?? 0
-    offsets.set(id, o + 1)
-    a.apply(r.value, o)
-  }
+  const actors = applyOnOneThread(records, PARTITIONS)
   const inlineSeconds = (performance.now() - t0) / 1000
   let groups = 0
   for (const a of actors.values()) groups += a.size.groups

@@ -205,6 +205,7 @@ export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOpti
         }
       }
       const views: Record<string, ViewDrift> = {}
+      const uncovered: Array<{ view: string; partitions: string[] }> = []
       const result: ReconcileResult = {
         from: formatInstant(since),
         to: formatInstant(cutoff),
@@ -215,7 +216,7 @@ export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOpti
         droppedEvents,
         explainedCells: 0,
         flagged: [],
-        uncovered: [],
+        uncovered,
         views,
       }
       const none = new Set<number>()
@@ -223,7 +224,7 @@ export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOpti
         const speedPartial = await speed.query(def.name, { from: since, to: cutoff })
         const gaps = uncoveredOf(def.topic, speedPartial.coverage)
         if (gaps.length > 0) {
-          result.uncovered!.push({ view: def.name, partitions: gaps })
+          uncovered.push({ view: def.name, partitions: gaps })
           continue
         }
         const v = compareView(def, batch(def.name), speedPartial, since, cutoff, droppedByTopic.get(def.topic) ?? none)
