@@ -30,8 +30,10 @@ export function physicalTopics(prefix: string): string[] {
 
 /**
  * Creates the six event topics with `partitions` partitions where missing, and
- * returns once every partition has a leader that answers offset requests (a
- * fresh broker reports "leader not available" for a moment after creation).
+ * returns once every partition has a leader that answers offset requests. For
+ * a moment after creation a KRaft broker answers "unknown topic" and then
+ * "leader not available"; kafkajs's own wait for leaders gives up on the
+ * first, so the wait here is ours and retries both.
  */
 export async function ensureTopics(kafka: Kafka, partitions: number, topics: readonly string[] = TOPICS): Promise<void> {
   const admin: Admin = kafka.admin()
@@ -42,10 +44,10 @@ export async function ensureTopics(kafka: Kafka, partitions: number, topics: rea
     if (missing.length > 0) {
       await admin.createTopics({
         topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-        waitForLeaders: true,
+        waitForLeaders: false,
       })
     }
-    for (const topic of topics) await retry(() => admin.fetchTopicOffsets(topic), { retries: 12 })
+    for (const topic of topics) await retry(() => admin.fetchTopicOffsets(topic), { retries: 16 })
   } catch (err) {
     throw new PulseError('PULSE_ERR_KAFKA', [`cannot create topics: ${(err as Error).message}`], { cause: err })
   } finally {

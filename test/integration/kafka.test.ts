@@ -3,9 +3,9 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { requireServices } from '../helpers/services.js'
+import { dropTopics, requireServices } from '../helpers/services.js'
 import { LOCAL_SERVICES } from '../../src/config.js'
-import { createKafka, ensureTopics } from '../../src/kafka/client.js'
+import { createKafka, ensureTopics, physicalTopics } from '../../src/kafka/client.js'
 import { EventGenerator } from '../../src/generator/generator.js'
 import { KafkaSink, MemorySink } from '../../src/generator/sinks.js'
 import { runGenerator } from '../../src/generator/run.js'
@@ -74,6 +74,33 @@ async function consumeBetween(from: Offsets, to: Offsets) {
 t.before(async () => {
   await requireServices()
   await ensureTopics(kafka, settings.partitions)
+})
+
+// A KRaft broker answers "unknown topic" for a moment after creating one, and
+// kafkajs's wait for leaders gives up on that answer: with eight creations at
+// once, 38 of 40 failed so before ensureTopics waited by itself.
+t.test('ensureTopics on fresh topics, eight at once, returns with every partition led', async (t) => {
+  const run = `fresh${Date.now().toString(36)}`
+  const prefixes = Array.from({ length: 8 }, (_, i) => `${run}x${i}.`)
+  for (const p of prefixes) t.teardown(dropTopics(p))
+  const results = await Promise.allSettled(prefixes.map((p) => ensureTopics(kafka, 2, physicalTopics(p))))
+  t.same(
+    results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : [])),
+    [],
+    'no creation failed',
+  )
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const meta = await admin.fetchTopicMetadata({ topics: prefixes.flatMap((p) => physicalTopics(p)) })
+    t.equal(meta.topics.length, 48, 'all 48 topics exist')
+    t.ok(
+      meta.topics.every((m) => m.partitions.length === 2 && m.partitions.every((p) => p.leader >= 0)),
+      'each has two partitions with a leader',
+    )
+  } finally {
+    await admin.disconnect()
+  }
 })
 
 t.test('generated records round-trip through Kafka exactly once, unchanged, key-partitioned', async (t) => {
