@@ -21,6 +21,13 @@
 // drift that is only its own gap: such a view is not compared, and the manifest
 // names it in `uncovered`. Holding the run back instead would keep every batch
 // run unpublished for as long as a member is down.
+//
+// The cutoff a run beside a speed layer may take (latestCutoff) is bounded by
+// both layers' progress: the speed layer drops what it holds before the cutoff,
+// so every event it has applied before the cutoff must already be in the master
+// dataset. Where ingestion is behind the speed layer on a partition, the bound
+// is ingestion's own watermark there (the latest event time it stored − the
+// lateness); what it has yet to store before that is late, as for the speed layer.
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ActorStats } from '../../actors/worker.js'
 import { CATALOG } from '../../views/catalog/index.js'
@@ -28,13 +35,15 @@ import type { MeasureValue, ViewDef } from '../../views/dsl.js'
 import { compile } from '../../views/state/partial.js'
 import type { Group, ViewPartial } from '../../views/state/partial.js'
 import { HOUR, formatInstant } from '../events/time.js'
+import { DEFAULT_ACTOR_OPTIONS } from '../../actors/partition-actor.js'
+import { pulseError } from '../errors.js'
 
 /** What reconciliation needs from the speed layer (one node's, or a cluster's gathered). */
 export interface SpeedSide {
   /** The speed layer's cutoff: -Infinity before the first batch run. */
   readonly cutoff: number
   /** What the comparison needs of each partition's actor (a cluster gathers it from every node). */
-  stats(): Promise<Array<Pick<ActorStats, 'topic' | 'partition' | 'heldFrom' | 'droppedByHour'> & { watermark: number | null }>>
+  stats(): Promise<Array<Pick<ActorStats, 'topic' | 'partition' | 'nextOffset' | 'heldFrom' | 'droppedByHour'> & { watermark: number | null }>>
   /** `coverage` lists the `topic/partition` ids whose part is absent or may be short. */
   query(view: string, filter: GroupFilter): Promise<ViewPartial & { coverage?: SpeedCoverage }>
 }
@@ -45,14 +54,26 @@ export interface SpeedCoverage {
   replaying: readonly string[]
 }
 
+/** What ingestion has stored of one partition (its manifest, src/ingest/partition-writer.ts). */
+export interface StoredProgress {
+  nextOffset: number
+  /** the latest event time stored; null or absent: unknown */
+  maxTime?: number | null
+}
+
+/** A partition's stored progress by logical topic; undefined before its first flush. */
+export type StoredLookup = (topic: string, partition: number) => Promise<StoredProgress | undefined>
+
 export interface ReconcileOptions {
   /** A run whose largest view drift is above this is not published. */
   threshold: number
   /** Files this far before `since` feed the comparison engine's dedupe and pairing starts. */
   lookbackMs: number
+  /** The speed layer's lateness: ingestion's watermark is its latest stored event time minus this. */
+  latenessMs: number
 }
 
-export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { threshold: 0.05, lookbackMs: 24 * HOUR }
+export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { threshold: 0.05, lookbackMs: 24 * HOUR, latenessMs: DEFAULT_ACTOR_OPTIONS.latenessMs }
 
 /** One view's comparison. */
 export interface ViewDrift {
@@ -90,11 +111,15 @@ export interface ReconcileResult extends Reconciliation {
 export interface Reconciler {
   readonly lookbackMs: number
   /**
-   * The latest cutoff the speed side has passed: the start of the hour of its
-   * lowest partition watermark, never before its current cutoff; undefined
-   * when it holds no events yet.
+   * The latest cutoff both layers have passed: the start of the hour of the
+   * lowest partition watermark, the speed layer's or, where ingestion has not
+   * stored everything the speed layer applied, ingestion's (from `stored`);
+   * never before the speed layer's current cutoff. Undefined when the speed
+   * layer holds no events yet. Throws PULSE_ERR_BATCH_INPUT when no hour is
+   * complete yet: ingestion has stored nothing of a partition the speed layer
+   * has applied records of, and there is no cutoff to keep.
    */
-  latestCutoff(): Promise<number | undefined>
+  latestCutoff(stored?: StoredLookup): Promise<number | undefined>
   /** Where the comparison starts for a run up to `cutoff`; undefined when the layers share no hour. */
   since(cutoff: number): Promise<number | undefined>
   compare(since: number, cutoff: number, batch: (view: string) => ViewPartial): Promise<ReconcileResult>
@@ -178,10 +203,24 @@ export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOpti
   const o = { ...DEFAULT_RECONCILE_OPTIONS, ...options }
   return {
     lookbackMs: o.lookbackMs,
-    async latestCutoff() {
+    async latestCutoff(stored) {
       let low = Infinity
-      for (const s of await speed.stats()) if (s.watermark !== null && Number.isFinite(s.watermark) && s.watermark < low) low = s.watermark
-      if (!Number.isFinite(low)) return undefined
+      const unstored: string[] = []
+      const bound = async (s: Awaited<ReturnType<SpeedSide['stats']>>[number]): Promise<void> => {
+        if (s.watermark !== null && Number.isFinite(s.watermark) && s.watermark < low) low = s.watermark
+        if (stored === undefined || !(s.nextOffset > 0)) return
+        const m = await stored(s.topic, s.partition)
+        if (m !== undefined && m.nextOffset >= s.nextOffset) return
+        const w = m?.maxTime === undefined || m.maxTime === null ? -Infinity : m.maxTime - o.latenessMs
+        if (w === -Infinity) unstored.push(`${s.topic}/${s.partition}`)
+        if (w < low) low = w
+      }
+      await Promise.all((await speed.stats()).map(bound))
+      if (low === Infinity) return undefined
+      if (low === -Infinity) {
+        if (Number.isFinite(speed.cutoff)) return speed.cutoff
+        throw pulseError('PULSE_ERR_BATCH_INPUT', 'master dataset', `no hour is complete yet: ingestion has stored nothing the speed layer applied on ${unstored.sort().join(', ')}`)
+      }
       return Math.max(low - (((low % HOUR) + HOUR) % HOUR), speed.cutoff)
     },
     async since(cutoff) {

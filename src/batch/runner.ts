@@ -28,6 +28,7 @@ import { viewParquet } from './output.js'
 import { newRunId, publishRun, pruneRuns, viewParquetKey, viewPartialKey } from './runs.js'
 import type { RunManifest, ViewRunInfo } from './runs.js'
 import type { Reconciler } from './reconcile.js'
+import { readManifest } from '../ingest/partition-writer.js'
 
 export interface MasterFile {
   key: string
@@ -180,9 +181,11 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   report()
   const all = await listMasterFiles(store, o.prefix, o.topicPrefix)
   if (all.length === 0) throw pulseError('PULSE_ERR_BATCH_INPUT', `${o.prefix}master_dataset/`, 'no files yet: ingest events first')
-  // beside a speed layer, no later than the hour its slowest partition has passed:
-  // hours before that are complete on every partition, unless events come late
-  const passed = o.cutoff === undefined ? await o.reconcile?.latestCutoff() : undefined
+  // beside a speed layer, no later than the hour its slowest partition and
+  // ingestion have passed: hours before that are complete on every partition,
+  // unless events come late
+  const stored = (topic: string, partition: number) => readManifest(store, o.prefix, o.topicPrefix + topic, partition)
+  const passed = o.cutoff === undefined ? await o.reconcile?.latestCutoff(stored) : undefined
   const cutoff = o.cutoff ?? (passed === undefined ? defaultCutoff(all) : Math.min(defaultCutoff(all), passed))
   if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_BATCH_INPUT', 'cutoff', `${formatInstant(cutoff)} is not an hour boundary`)
   const files = all.filter((f) => f.hour + HOUR <= cutoff)

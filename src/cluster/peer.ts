@@ -24,7 +24,7 @@ export interface PeerAnswer {
  * What batch reconciliation needs of each actor (src/batch/reconcile.ts).
  * `watermark` null: the actor holds no valid event yet (JSON has no infinities).
  */
-export type PeerStats = Pick<ActorStats, 'topic' | 'partition' | 'heldFrom' | 'droppedByHour'> & { watermark: number | null }
+export type PeerStats = Pick<ActorStats, 'topic' | 'partition' | 'nextOffset' | 'heldFrom' | 'droppedByHour'> & { watermark: number | null }
 
 export interface Peer {
   /** `partitions` undefined: every actor on the node; `cutoff` null: no batch run served. */
@@ -65,7 +65,7 @@ export function localPeer(layer: SpeedLayer, batch: BatchSource, replaying: () =
       const wanted = new Set(partitions)
       return (await layer.stats())
         .filter((s) => wanted.has(idOf(s.topic, s.partition)))
-        .map(({ topic, partition, heldFrom, droppedByHour, watermark }) => ({ topic, partition, heldFrom, droppedByHour, watermark: Number.isFinite(watermark) ? watermark : null }))
+        .map(({ topic, partition, nextOffset, heldFrom, droppedByHour, watermark }) => ({ topic, partition, nextOffset, heldFrom, droppedByHour, watermark: Number.isFinite(watermark) ? watermark : null }))
     },
   }
 }

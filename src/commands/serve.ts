@@ -74,7 +74,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   await source.start()
   // batch runs: daily, and on demand through POST /admin/batch
   // each run is compared with this node's speed layer before it may be published
-  const reconcile = speedReconciler(layerSide(layer, () => source.replaying()), { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
+  const reconcile = speedReconciler(layerSide(layer, () => source.replaying()), { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs, latenessMs: layer.options.actor.latenessMs })
   const scheduler = new BatchScheduler(store, { prefix, topicPrefix: config.kafka.topicPrefix, reconcile }, (line) => console.log(`pulse serve: ${line}`))
   const schedule = parseSchedule(v['batch-at'] ?? config.batch.schedule)
   if (schedule !== undefined) scheduler.start(schedule)

@@ -166,7 +166,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
       query: (v, f) => g.query(v, f),
     })
     const side = layer === undefined ? undefined : gatherer === undefined ? layerSide(layer, () => speedSource?.replaying() ?? []) : gathered(layer, gatherer)
-    const reconcile = side === undefined || layer === undefined ? undefined : speedReconciler(side, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs })
+    const reconcile = side === undefined || layer === undefined ? undefined : speedReconciler(side, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs, latenessMs: layer.options.actor.latenessMs })
     const options = { prefix, topicPrefix, ...(reconcile === undefined ? {} : { reconcile }) }
     scheduler = new BatchScheduler(store, options, (line) => console.log(`pulse: ${line}`))
   }

@@ -15,8 +15,7 @@ import { physicalTopics } from '../kafka/client.js'
 import type { ObjectStore } from '../store/object-store.js'
 import type { Topic } from '../events/contract.js'
 import { packRecords, transferList } from '../../actors/record-batch.js'
-import { PartitionWriter } from './partition-writer.js'
-import { manifestKey } from './layout.js'
+import { PartitionWriter, readManifest } from './partition-writer.js'
 import type { IngestCounters, WriterOptions } from './partition-writer.js'
 import type { AppendCounts, EncodedFlush } from './partition-buffer.js'
 import { IngestWorkers } from './ingest-workers.js'
@@ -236,8 +235,7 @@ export class Ingester {
   }
 
   private async manifestOffset(physical: string, partition: number): Promise<number> {
-    const raw = await this.store.tryGet(manifestKey(this.options.prefix, physical, partition))
-    return raw === undefined ? 0 : (JSON.parse(raw.toString()) as { nextOffset: number }).nextOffset
+    return (await readManifest(this.store, this.options.prefix, physical, partition))?.nextOffset ?? 0
   }
 
   /** Leaves the group without flushing (after a failure: the uncommitted range is replayed by the next owner). */

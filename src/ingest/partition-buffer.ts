@@ -33,6 +33,8 @@ export interface EncodedFlush {
   files: Array<{ hour: number; parquet: Uint8Array }>
   deadLetters: string
   recentIds: string[]
+  /** The latest event time among the flush's valid events (epoch ms); null when it has none. */
+  maxTime: number | null
 }
 
 /** Rows handed to an hour's Parquet stream at a time. */
@@ -47,6 +49,7 @@ interface Hour {
 export class PartitionBuffer {
   private hours = new Map<number, Hour>() // hour start (ms) → its file
   private deadLetters: string[] = []
+  private maxTime = -Infinity
   private readonly recent: RecentIds
   private readonly validator = new EventValidator()
 
@@ -78,6 +81,7 @@ export class PartitionBuffer {
         return
       }
       const time = v.eventTime
+      if (time > this.maxTime) this.maxTime = time
       const hour = time - (time % HOUR)
       let h = this.hours.get(hour)
       if (h === undefined) this.hours.set(hour, (h = { cols: new EventColumns(topic, 4096), file: undefined }))
@@ -110,8 +114,10 @@ export class PartitionBuffer {
   async flush(): Promise<EncodedFlush> {
     const hours = this.hours
     const deadLetters = this.deadLetters.length > 0 ? this.deadLetters.join('\n') + '\n' : ''
+    const maxTime = Number.isFinite(this.maxTime) ? this.maxTime : null
     this.hours = new Map()
     this.deadLetters = []
+    this.maxTime = -Infinity
     const files: EncodedFlush['files'] = []
     for (const [hour, { cols, file }] of hours) {
       // an hour that never filled a chunk is encoded in one call
@@ -121,6 +127,6 @@ export class PartitionBuffer {
         files.push({ hour, parquet: await file.finish() })
       }
     }
-    return { files, deadLetters, recentIds: this.recent.last(this.options.persistedIds) }
+    return { files, deadLetters, recentIds: this.recent.last(this.options.persistedIds), maxTime }
   }
 }

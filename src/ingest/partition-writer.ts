@@ -21,7 +21,19 @@ export interface Manifest {
   nextOffset: number
   /** event ids of the most recent valid records, oldest first */
   recentIds: string[]
+  /**
+   * The latest event time stored from this partition (epoch ms); null before
+   * its first valid event, absent in manifests written before it was kept.
+   * Batch runs beside a speed layer bound their cutoff by it (batch/reconcile.ts).
+   */
+  maxTime?: number | null
   updatedAt: string
+}
+
+/** A partition's manifest; undefined before its first flush. */
+export async function readManifest(store: ObjectStore, prefix: string, physicalTopic: string, partition: number): Promise<Manifest | undefined> {
+  const raw = await store.tryGet(manifestKey(prefix, physicalTopic, partition))
+  return raw === undefined ? undefined : (JSON.parse(raw.toString()) as Manifest)
 }
 
 interface Intent {
@@ -57,6 +69,8 @@ export class PartitionWriter {
   private last = -1
   /** Highest offset handed to a flush that may still be writing. */
   private detachedUpTo = -1
+  /** The latest event time stored (see Manifest.maxTime). */
+  private maxTime: number | null = null
   bufferedSince = 0
   /** Records sent to the worker since the last flush (valid, invalid and duplicates). */
   buffered = 0
@@ -73,9 +87,9 @@ export class PartitionWriter {
   /** Loads the manifest, removes the objects of an unfinished flush; returns where to resume and the remembered ids. */
   async recover(): Promise<{ nextOffset: number; recentIds: string[] }> {
     const { prefix } = this.options
-    const raw = await this.store.tryGet(manifestKey(prefix, this.physicalTopic, this.partition))
-    const manifest: Manifest | undefined = raw === undefined ? undefined : JSON.parse(raw.toString())
+    const manifest = await readManifest(this.store, prefix, this.physicalTopic, this.partition)
     this.nextOffset = manifest?.nextOffset ?? 0
+    this.maxTime = manifest?.maxTime ?? null
     const intentRaw = await this.store.tryGet(intentKey(prefix, this.physicalTopic, this.partition))
     if (intentRaw !== undefined) {
       const intent: Intent = JSON.parse(intentRaw.toString())
@@ -120,12 +134,14 @@ export class PartitionWriter {
     await this.store.put(intentKey(prefix, this.physicalTopic, this.partition), JSON.stringify(intent))
     await Promise.all(files.map(([k, body]) => this.store.put(k, body)))
     const next = range.last + 1
-    const manifest: Manifest = { nextOffset: next, recentIds: encoded.recentIds, updatedAt: new Date().toISOString() }
+    const maxTime = encoded.maxTime === null || (this.maxTime !== null && this.maxTime >= encoded.maxTime) ? this.maxTime : encoded.maxTime
+    const manifest: Manifest = { nextOffset: next, recentIds: encoded.recentIds, maxTime, updatedAt: new Date().toISOString() }
     await this.store.put(manifestKey(prefix, this.physicalTopic, this.partition), JSON.stringify(manifest))
     this.counters.files += files.length
     this.counters.bytes += files.reduce((s, [, b]) => s + (typeof b === 'string' ? Buffer.byteLength(b) : b.length), 0)
     this.counters.flushes++
     this.nextOffset = next
+    this.maxTime = maxTime
     return next
   }
 }

@@ -253,10 +253,11 @@ export const clusterStatsSchema = {
           type: 'array',
           items: {
             type: 'object',
-            required: ['topic', 'partition', 'heldFrom', 'droppedByHour', 'watermark'],
+            required: ['topic', 'partition', 'nextOffset', 'heldFrom', 'droppedByHour', 'watermark'],
             properties: {
               topic: { type: 'string' },
               partition: { type: 'integer' },
+              nextOffset: { type: 'integer', minimum: 0, description: 'the first offset the actor has not applied' },
               heldFrom: { type: ['number', 'null'], description: 'oldest event-time hour held' },
               watermark: { type: ['number', 'null'], description: 'the partition watermark (ms); null before its first valid event' },
               droppedByHour: { type: 'array', items: { type: 'array', items: { type: 'number' } }, description: '[hour start, events dropped]' },

@@ -25,7 +25,7 @@ t.test('keys travel with the values when asked for, null kept apart from empty',
   t.equal(keyAt(packRecords('auth_topic', 1, [{ value: '{}', offset: 0, key: 'k' }]), 0), null, 'no keys unless asked for')
 })
 
-t.test('a partition buffer: rows by hour, duplicates dropped, dead letters with keys, ids for the manifest', async (t) => {
+t.test('a partition buffer: rows by hour, duplicates dropped, dead letters with keys, ids and the latest time for the manifest', async (t) => {
   const sink = new MemorySink()
   await runGenerator(new EventGenerator({ seed: 77, invalid: 0.02, duplicates: 0.02, intensity: 50 }), sink, { count: 60_000, quiet: true })
   const records = sink.records.filter((r) => r.topic === 'video_topic')
@@ -65,8 +65,10 @@ t.test('a partition buffer: rows by hour, duplicates dropped, dead letters with 
   t.same(letters.map((l) => l.key), invalid.map((r) => r.key), 'keys kept')
   t.ok(letters.every((l) => l.topic === 'x.video_topic' && l.partition === 3))
   t.equal(flushed.recentIds.length, 10)
+  t.equal(flushed.maxTime, Math.max(...valid.map((r) => r.eventTime)), 'the latest event time stored, for the manifest')
 
   const empty = await buffer.flush()
   t.same(empty.files, [], 'a flush starts new buffers')
   t.equal(empty.deadLetters, '')
+  t.equal(empty.maxTime, null, 'no valid event, no time')
 })

@@ -13,11 +13,13 @@ import { LocalStore } from '../../../src/store/local-store.js'
 import { HOUR, formatInstant } from '../../../src/events/time.js'
 import { InProcessLog } from '../../../src/sources/in-process-log.js'
 import { loadDirect } from '../../../src/ingest/direct-load.js'
+import { readManifest } from '../../../src/ingest/partition-writer.js'
 import { listMasterFiles, runBatch } from '../../../src/batch/runner.js'
 import { cellDifference, compareView, layerSide, speedReconciler } from '../../../src/batch/reconcile.js'
 import { currentRun } from '../../../src/batch/runs.js'
 import { partialOf } from '../../../views/state/partial.js'
 import { SpeedLayer } from '../../../actors/speed-layer.js'
+import { DEFAULT_ACTOR_OPTIONS } from '../../../actors/partition-actor.js'
 import type { ActorOptions } from '../../../actors/partition-actor.js'
 import { runEmbedded } from '../../../actors/embedded-source.js'
 import { buildApp } from '../../../src/serve/app.js'
@@ -175,6 +177,44 @@ t.test('beside a speed layer the default cutoff is no later than the hour its sl
   // never before the speed layer's own cutoff: what it dropped is in the published run
   await layer.setCutoff(hours[hours.length - 2]!)
   t.equal(await reconcile.latestCutoff(), hours[hours.length - 2]!)
+})
+
+t.test('where ingestion is behind the speed layer, its own watermark bounds the cutoff', async (t) => {
+  // auth_topic is stored only up to its first event at `stop`: a lagging
+  // ingestion, while the speed layer has applied everything
+  const stop = hours[hours.length - 3]!
+  const cut = input.findIndex((r) => r.topic === 'auth_topic' && r.eventTime >= stop)
+  const tail = input.slice(cut).filter((r) => r.topic === 'auth_topic')
+  await loadDirect(store, input.filter((r, i) => r.topic !== 'auth_topic' || i < cut), { partitions: 4, prefix: 'lagging/' })
+  const layer = await speedOver('lagging-speed/', input, { retentionMs: 24 * HOUR })
+  t.teardown(() => layer.close())
+  const reconcile = speedReconciler(layer)
+
+  const stats = await layer.stats()
+  let low = Math.min(...stats.map((s) => s.watermark).filter((w) => Number.isFinite(w)))
+  const behind: string[] = []
+  for (const s of stats) {
+    const m = (await readManifest(store, 'lagging/', s.topic, s.partition))!
+    if (m.nextOffset === s.nextOffset) continue
+    behind.push(`${s.topic}/${s.partition}`)
+    low = Math.min(low, m.maxTime! - DEFAULT_ACTOR_OPTIONS.latenessMs)
+  }
+  t.same(behind.sort(), ['auth_topic/0', 'auth_topic/1', 'auth_topic/2', 'auth_topic/3'], 'ingestion is behind on auth_topic only')
+  const speedOnly = (await reconcile.latestCutoff())!
+  const run = await runBatch(store, { workers: 2, prefix: 'lagging/', publish: false, reconcile })
+  t.equal(run.manifest.cutoff, low - (low % HOUR), `the hour of ingestion's watermark on auth_topic, ${formatInstant(low)}`)
+  t.ok(run.manifest.cutoff < speedOnly, 'earlier than the speed layer alone has passed')
+
+  // what the speed layer would drop at the cutoff without having it stored: only late events
+  const unstored = (cutoff: number) => tail.filter((r) => r.kind !== 'invalid' && r.kind !== 'duplicate' && r.eventTime < cutoff)
+  t.ok(unstored(speedOnly).some((r) => r.kind === 'valid'), `${unstored(speedOnly).length} unstored events before the speed-only cutoff`)
+  t.same(unstored(run.manifest.cutoff).filter((r) => r.kind !== 'late'), [], `before this cutoff only late ones (${unstored(run.manifest.cutoff).length})`)
+
+  // a partition the speed layer has applied and ingestion has stored nothing of
+  await loadDirect(store, input.filter((r) => r.topic !== 'auth_topic'), { partitions: 4, prefix: 'unstored/' })
+  await t.rejects(runBatch(store, { workers: 2, prefix: 'unstored/', publish: false, reconcile }), { code: 'PULSE_ERR_BATCH_INPUT', message: /no hour is complete yet: .*auth_topic\/0, auth_topic\/1/ })
+  await layer.setCutoff(hours[1]!)
+  t.equal(await reconcile.latestCutoff((topic, partition) => readManifest(store, 'unstored/', topic, partition)), hours[1]!, 'with a cutoff already set, that one')
 })
 
 t.test('events the speed side dropped are accounted for, not flagged', async (t) => {
