@@ -11,7 +11,7 @@ const D = DEFAULT_INGEST_OPTIONS
 
 export const INGEST_HELP = `pulse ingest — Kafka to the master dataset, exactly once
 
-  --group ID          consumer group (default ${D.groupId})
+  --group ID          consumer group (default ${D.groupId}, after PULSE_TOPIC_PREFIX)
   --flush-events N    flush a partition after N records (default ${D.flushEvents})
   --flush-every T     or when its oldest buffered record is T old (default ${D.flushMs / 1000}s)
   --prefix P          store key prefix (default none)
@@ -40,8 +40,9 @@ export async function ingestCommand(args: string[], config: PulseConfig): Promis
   // the six topics exist before the group subscribes (created with PULSE_PARTITIONS when missing)
   const kafka = createKafka(config.kafka)
   await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
+  const groupId = v.group ?? config.kafka.topicPrefix + D.groupId
   const ingester = new Ingester(kafka, store, {
-    groupId: v.group ?? D.groupId,
+    groupId,
     topicPrefix: config.kafka.topicPrefix,
     prefix: v.prefix ?? '',
     flushEvents: intArg('flush-events', v['flush-events'], D.flushEvents, 1),
@@ -54,7 +55,7 @@ export async function ingestCommand(args: string[], config: PulseConfig): Promis
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   await ingester.start()
-  console.log(`pulse ingest: group ${v.group ?? D.groupId} → ${store.location}`)
+  console.log(`pulse ingest: group ${groupId} → ${store.location}`)
   let seen = -1
   let quietSince = Date.now()
   while (!stop.signal.aborted) {

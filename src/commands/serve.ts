@@ -20,7 +20,7 @@ const K = DEFAULT_KAFKA_SOURCE_OPTIONS
 export const SERVE_HELP = `pulse serve — the serving layer: query API, dashboard and metrics over batch ⊕ speed
 
   --port P             HTTP port (default PULSE_HTTP_PORT or 8080; host from PULSE_HTTP_HOST, default 127.0.0.1)
-  --group ID           speed-layer consumer group (default ${K.groupId})
+  --group ID           speed-layer consumer group (default ${K.groupId}, after PULSE_TOPIC_PREFIX)
   --workers N          worker threads hosting the partition actors (default ${DEFAULT_SPEED_OPTIONS.workers})
   --snapshot-every T   snapshot every actor this often (default ${K.snapshotEveryMs / 1000}s)
   --prefix P           store key prefix of snapshots and batch runs (default PULSE_STORE_PREFIX, else none)
@@ -57,7 +57,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   const kafka = createKafka(config.kafka)
   await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
   const source = new KafkaSource(kafka, layer, {
-    groupId: v.group ?? K.groupId,
+    groupId: v.group ?? config.kafka.topicPrefix + K.groupId,
     topicPrefix: config.kafka.topicPrefix,
     snapshotEveryMs: durationArg('snapshot-every', v['snapshot-every']) ?? K.snapshotEveryMs,
   })

@@ -17,7 +17,7 @@ const K = DEFAULT_KAFKA_SOURCE_OPTIONS
 
 export const SPEED_HELP = `pulse speed — the speed layer: every view live from Kafka, exactly once
 
-  --group ID           consumer group (default ${K.groupId})
+  --group ID           consumer group (default ${K.groupId}, after PULSE_TOPIC_PREFIX)
   --workers N          worker threads hosting the partition actors (default ${DEFAULT_SPEED_OPTIONS.workers})
   --snapshot-every T   snapshot every actor this often (default ${K.snapshotEveryMs / 1000}s)
   --lateness T         watermark = max event time − T (default ${A.latenessMs / 1000}s)
@@ -58,7 +58,7 @@ export async function speedCommand(args: string[], config: PulseConfig): Promise
   const kafka = createKafka(config.kafka)
   await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
   const source = new KafkaSource(kafka, layer, {
-    groupId: v.group ?? K.groupId,
+    groupId: v.group ?? config.kafka.topicPrefix + K.groupId,
     topicPrefix: config.kafka.topicPrefix,
     snapshotEveryMs: durationArg('snapshot-every', v['snapshot-every']) ?? K.snapshotEveryMs,
   })
