@@ -239,6 +239,19 @@ export class PartitionActor {
    *   columns (LiveView.write).
    */
   snapshot(): Uint8Array {
+    const steps = this.snapshotSteps()
+    for (;;) {
+      const step = steps.next()
+      if (step.done === true) return step.value
+    }
+  }
+
+  /**
+   * `snapshot` in steps: it pauses after the header and after each view, so
+   * that a worker can answer reads in between (they change no state). Nothing
+   * may change the state until the last step has returned the bytes.
+   */
+  *snapshotSteps(): Generator<void, Uint8Array, void> {
     const w = new Writer(this.snapshotBytes * 1.25 + 4096).u8(SNAPSHOT_VERSION).string(this.topic).varint(this.partition)
     w.f64(this.nextOffset).f64(this.maxTime).f64(this.cutoff)
     for (const name of COUNTER_NAMES) w.varint(this.counters[name])
@@ -249,6 +262,7 @@ export class PartitionActor {
     for (const run of this.pairings) run.matcher.write(w)
     w.varint(this.views.length)
     for (const v of this.views) {
+      yield
       w.string(v.name)
       v.write(w)
     }

@@ -161,6 +161,8 @@ export interface SnapshotReport {
   ms: number
   /** the longest a worker stopped applying records to write one actor's state (ms) */
   pauseMs: number
+  /** times a worker let waiting reads run between two views of an actor it was writing */
+  readTurns: number
   /** each snapshotted actor's next offset */
   offsets: Array<{ topic: string; partition: number; nextOffset: number }>
 }
@@ -341,7 +343,7 @@ export class SpeedLayer {
       if (list === undefined) byHost.set(host, [{ topic, partition }])
       else list.push({ topic, partition })
     }
-    const report: SnapshotReport = { actors: 0, unchanged: 0, bytes: 0, ms: 0, pauseMs: 0, offsets: [] }
+    const report: SnapshotReport = { actors: 0, unchanged: 0, bytes: 0, ms: 0, pauseMs: 0, readTurns: 0, offsets: [] }
     const puts: Array<Promise<unknown>> = []
     const written = await Promise.allSettled(
       [...byHost].map(async ([host, list]) => {
@@ -353,6 +355,7 @@ export class SpeedLayer {
           if (s === null) continue // released meanwhile: its new owner has it
           report.actors++
           report.pauseMs = Math.max(report.pauseMs, s.ms)
+          report.readTurns += s.readTurns
           report.offsets.push({ topic, partition, nextOffset: s.nextOffset })
           if (s.bytes === null) {
             report.unchanged++

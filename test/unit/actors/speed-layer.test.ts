@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { CATALOG } from '../../../views/catalog/index.js'
 import { dedupe, evaluate } from '../../../views/evaluate.js'
 import { finalize, mergePartials, partialOf, serializePartial } from '../../../views/state/partial.js'
+import type { ViewPartial } from '../../../views/state/partial.js'
 import { InProcessLog } from '../../../src/sources/in-process-log.js'
 import { LocalStore } from '../../../src/store/local-store.js'
 import type { ObjectStore } from '../../../src/store/object-store.js'
@@ -258,4 +259,32 @@ t.test('a snapshot leaves the actors that changed nothing since their stored sna
   t.equal(await runEmbedded(await filled(0, 5_010), restored, { untilCaughtUp: true }), 0, 'every actor resumes at the end')
   const upTo = validEvents(input.slice(0, 5_010))
   for (const view of CATALOG) sameRows(t, view, finalize(view, await restored.query(view.name)), evaluate(view, upTo), view.name)
+})
+
+t.test('reads are answered between the views of an actor being snapshotted, and see the state it writes', async (t) => {
+  const layer = new SpeedLayer(store, { workers: 2, prefix: 'r/', actor })
+  t.teardown(() => layer.close())
+  await runEmbedded(await filled(), layer, { untilCaughtUp: true })
+  const view = CATALOG.find((v) => v.name === 'video_popularity')!
+  const expected = evaluate(view, events)
+  // reads kept waiting at both workers for as long as the snapshot is written
+  let writing = true
+  const answers: ViewPartial[] = []
+  const reader = async () => {
+    while (writing) answers.push(await layer.query(view.name))
+  }
+  const readers = Array.from({ length: 4 }, reader)
+  const report = await layer.snapshot()
+  writing = false
+  await Promise.all(readers)
+  t.equal(report.actors, 24)
+  t.ok(report.readTurns > 0, `reads ran ${report.readTurns} times in the middle of an actor's snapshot`)
+  t.ok(answers.length > 0, `${answers.length} answers meanwhile`)
+  t.ok(answers.every((a) => finalize(view, a).length === expected.length), 'each one whole')
+  sameRows(t, view, finalize(view, answers[answers.length - 1]!), expected, 'the last one equals the reference')
+
+  const restored = new SpeedLayer(store, { workers: 2, prefix: 'r/', actor })
+  t.teardown(() => restored.close())
+  t.equal(await runEmbedded(await filled(), restored, { untilCaughtUp: true }), 0, 'the snapshot holds every record')
+  for (const v of CATALOG) sameRows(t, v, finalize(v, await restored.query(v.name)), evaluate(v, events), v.name)
 })
