@@ -4,8 +4,11 @@
 // point read at a time to the speed layer (the read the view route makes for
 // `video_popularity?video_id=…`), 5 ms apart. Beside the latencies, the
 // workers' garbage-collection pauses over the same seconds (a read reaching a
-// worker in a pause waits for it). Writes bench/results/speed-reads.json.
-//   node dist/bench/speed-reads.js [seconds per rate] [rates, comma-separated]
+// worker in a pause waits for it). With a snapshot period, the speed layer also
+// snapshots periodically as `pulse speed` does (each worker's actors spread over
+// half the period), and the rows say how long a worker wrote one actor and how
+// often reads ran in the middle of one. Writes bench/results/speed-reads.json.
+//   node dist/bench/speed-reads.js [seconds per rate] [rates, comma-separated] [snapshot period s, 0: none]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,7 +19,8 @@ import { runGenerator } from '../src/generator/run.js'
 import type { GeneratedRecord } from '../src/generator/generator.js'
 import { InProcessLog } from '../src/sources/in-process-log.js'
 import { LocalStore } from '../src/store/local-store.js'
-import { SpeedLayer } from '../actors/speed-layer.js'
+import { SpeedLayer, snapshotPeriodically } from '../actors/speed-layer.js'
+import type { SnapshotReport } from '../actors/speed-layer.js'
 import { runEmbedded } from '../actors/embedded-source.js'
 import { GC_PAUSE_BOUNDS_MS, pausesSince } from '../actors/gc-pauses.js'
 import type { GcPauses } from '../actors/gc-pauses.js'
@@ -36,7 +40,7 @@ async function pregenerate(rate: number, count: number): Promise<GeneratedRecord
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits
 
-export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] = [0, 25_000, 50_000]): Promise<void> {
+export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] = [0, 25_000, 50_000], snapshotEveryS = 0): Promise<void> {
   const top = Math.max(...rates)
   // the warm-up at the highest rate, then each rate's run in turn
   const count = top * WARMUP_S + rates.reduce((sum, r) => sum + r * (seconds + 1), 0)
@@ -62,6 +66,8 @@ export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] 
     }
   }
   await feedAt(top, WARMUP_S * 1000) // actors open, groups exist
+  const snapshots: SnapshotReport[] = []
+  const stopSnapshots = snapshotEveryS > 0 ? snapshotPeriodically(snapshotEveryS * 1000, async (spreadMs) => snapshots.push(await layer.snapshot({ spreadMs }))) : () => undefined
   const video = records.find((r) => r.topic === 'video_topic')
   const videoId = video === undefined ? 'c1-v1' : (JSON.parse(video.value) as { video_id: string }).video_id
   const applied = async () => (await layer.stats()).reduce((s, a) => s + a.counters.records, 0)
@@ -71,6 +77,7 @@ export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] 
     while ((await applied()) < sent) await sleep(50) // the previous rate's records are in
     const gc0 = await layer.gcPauses()
     const before = await applied()
+    const snapshotsBefore = snapshots.length
     const latencies: number[] = []
     const feeding = feedAt(rate, seconds * 1000)
     const t0 = performance.now()
@@ -89,6 +96,11 @@ export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] 
     // pauses longer than 10 ms: the buckets after the 10 ms bound
     const long = GC_PAUSE_BOUNDS_MS.indexOf(10) + 1
     const longer = (h: { buckets: number[] }) => h.buckets.slice(long).reduce((a, b) => a + b, 0)
+    const taken = snapshots.slice(snapshotsBefore)
+    const snapshotColumns =
+      snapshotEveryS > 0
+        ? { snapshots: taken.length, 'longest actor ms': round(Math.max(0, ...taken.map((r) => r.pauseMs)), 1), 'read turns': taken.reduce((n, r) => n + r.readTurns, 0) }
+        : {}
     rows.push({
       'events/s asked': rate,
       'events/s applied': Math.round(ingested),
@@ -103,18 +115,21 @@ export async function runSpeedReadsBench(seconds = 15, rates: readonly number[] 
       'scavenges /s': round(perWorker((g) => g.minor.count), 1),
       'gc ms/s': round(perWorker((g) => g.minor.ms + g.major.ms), 1),
       'pauses >10 ms /s': round(perWorker((g) => longer(g.minor) + longer(g.major)), 2),
+      ...snapshotColumns,
     })
   }
+  stopSnapshots()
   stop.abort()
   await consuming
   await layer.close()
   rmSync(dir, { recursive: true, force: true })
-  printTable(`Speed-layer point reads (video_popularity by video_id, one at a time, 5 ms apart) while ingesting, ${layer.options.workers} workers, ${seconds} s per rate; GC columns per worker`, rows)
-  const path = saveResult('speed-reads', { seconds, workers: layer.options.workers, rows })
+  const snapshotting = snapshotEveryS > 0 ? `, a snapshot every ${snapshotEveryS} s` : ''
+  printTable(`Speed-layer point reads (video_popularity by video_id, one at a time, 5 ms apart) while ingesting, ${layer.options.workers} workers, ${seconds} s per rate${snapshotting}; GC columns per worker`, rows)
+  const path = saveResult('speed-reads', { seconds, workers: layer.options.workers, snapshotEveryS, rows })
   process.stdout.write(`\nwrote ${path}\n`)
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rates = process.argv[3]?.split(',').map(Number)
-  await runSpeedReadsBench(Number(process.argv[2] ?? 15), rates)
+  await runSpeedReadsBench(Number(process.argv[2] ?? 15), rates, Number(process.argv[4] ?? 0))
 }
