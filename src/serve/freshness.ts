@@ -6,7 +6,8 @@
 // not wait for a worker busy applying a batch.
 import type { ActorStats } from '../../actors/worker.js'
 import { formatInstant } from '../events/time.js'
-import type { BatchSource, Coverage, SpeedSource } from './sources.js'
+import type { RunManifest } from '../batch/runs.js'
+import type { Coverage, SpeedSource } from './sources.js'
 
 export class StatsCache {
   private at = -Infinity
@@ -62,8 +63,8 @@ export interface Freshness {
 
 const iso = (t: number): string | null => (Number.isFinite(t) && t > 0 ? formatInstant(t) : null)
 
-export function freshness(batch: BatchSource, stats: ActorStats[], lag: number | null, ageMs = 0, cluster: Coverage | null = null): Freshness {
-  const run = batch.current()
+/** `run`: the batch run whose partial the answer holds (read with it, before any await). */
+export function freshness(run: RunManifest | null, stats: ActorStats[], lag: number | null, ageMs = 0, cluster: Coverage | null = null): Freshness {
   const marks = stats.map((s) => s.watermark).filter((w) => Number.isFinite(w) && w > 0)
   const cutoff = Math.max(-Infinity, ...stats.map((s) => s.cutoff))
   return {

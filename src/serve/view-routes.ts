@@ -38,9 +38,11 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
     if (view === undefined) throw pulseError('PULSE_ERR_UNKNOWN_VIEW', JSON.stringify(req.params.name))
     const q = parseViewQuery(view, req.query)
     for (let attempt = 1; ; attempt++) {
-      // batch side read and speed tasks submitted in one tick: ordered against a cutoff move (batch-source.ts)
+      // batch side read and speed tasks submitted in one tick: ordered against a cutoff move (batch-source.ts);
+      // the freshness names this run, not whichever is served once the reads are back
       const batch = o.batch.partial(view.name)
-      const runId = o.batch.current()?.runId
+      const run = o.batch.current()
+      const runId = run?.runId
       const filter = filterOf(q)
       const plan = thresholdPlan(view, q, o.speed)
       const speedRead =
@@ -54,7 +56,7 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
         // a threshold read carries the batch side it ranked (its candidates)
         const a = memoAnswer(view, speed.batch ?? batch, speed.partial, q)
         const ageMs = Math.max(0, Math.round(performance.now() - speed.at))
-        const fresh = freshness(o.batch, s.stats, s.lag, ageMs, speed.partial.coverage ?? null)
+        const fresh = freshness(run, s.stats, s.lag, ageMs, speed.partial.coverage ?? null)
         // the rows' JSON is shared by the requests that share the answer; only the rest is written per request
         reply.type('application/json; charset=utf-8')
         return `{"view":${JSON.stringify(view.name)},"rows":${rowsJson(a)},"total":${a.total},"truncated":${a.total > a.rows.length},"estimates":${a.estimates},"freshness":${JSON.stringify(fresh)}}`

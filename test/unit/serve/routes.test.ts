@@ -3,6 +3,7 @@
 import t from 'tap'
 import { CATALOG } from '../../../views/catalog/index.js'
 import { servingFixture } from '../../helpers/serve.js'
+import type { BatchSource, SpeedSource } from '../../../src/serve/sources.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
 let batches = 0
@@ -92,6 +93,43 @@ t.test('freshness, sources and exactness', async (t) => {
   // 8,000 events of 300 students: the day has over 128 distinct sessions, an estimate
   t.ok(body.rows.some((r: { exact: { sessions: boolean } }) => r.exact.sessions === false))
   t.equal(body.estimates, true)
+})
+
+t.test("an answer's freshness names the run its rows come from, when another is swapped in while its speed read is out", async (t) => {
+  const { buildApp } = await import('../../../src/serve/app.js')
+  const { speedSourceOf } = await import('../../../src/serve/sources.js')
+  const first = f.batch.current()!
+  // a later run with the same cutoff, and other rows (none, here)
+  const second = { ...first, runId: `${first.runId}-later` }
+  let served = first
+  let partial = (view: string) => f.batch.partial(view)
+  const batch: BatchSource = { current: () => served, partial: (view) => partial(view), loaded: () => true, refresh: async () => undefined, close: () => undefined }
+  const local = speedSourceOf(f.layer, async () => 0)
+  let swapMidRead = false
+  const speed: SpeedSource = {
+    ...local,
+    query(view, filter) {
+      const read = local.query(view, filter)
+      if (swapMidRead) {
+        // what StoreBatchSource does when its poll finds a new run while this read is out
+        swapMidRead = false
+        served = second
+        partial = () => undefined
+      }
+      return read
+    },
+  }
+  const { app } = await buildApp({ speed, batch })
+  t.teardown(() => app.close())
+  const url = '/api/views/auth_daily_active_users'
+  const before = (await f.app.inject({ url })).json()
+  swapMidRead = true
+  const during = (await app.inject({ url })).json()
+  t.equal(during.freshness.batch.runId, first.runId, 'the run read with the rows')
+  t.same(during.rows, before.rows, 'its rows')
+  const after = (await app.inject({ url })).json()
+  t.equal(after.freshness.batch.runId, second.runId, 'the next answer names the new run')
+  t.ok(after.rows.every((r: { source: string }) => r.source === 'speed'), 'and holds its (empty) batch side')
 })
 
 t.test('bad parameters are 400 naming the parameter; unknown view 404', async (t) => {
