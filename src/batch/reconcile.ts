@@ -28,6 +28,9 @@
 // dataset. Where ingestion is behind the speed layer on a partition, the bound
 // is ingestion's own watermark there (the latest event time it stored − the
 // lateness); what it has yet to store before that is late, as for the speed layer.
+// A partition the speed side did not report (its member down or unreachable)
+// is bounded by ingestion's watermark too: nothing says how far its actor got,
+// and its ingestion may well have been on the same node.
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ActorStats } from '../../actors/worker.js'
 import { CATALOG } from '../../views/catalog/index.js'
@@ -114,12 +117,14 @@ export interface Reconciler {
    * The latest cutoff both layers have passed: the start of the hour of the
    * lowest partition watermark, the speed layer's or, where ingestion has not
    * stored everything the speed layer applied, ingestion's (from `stored`);
-   * never before the speed layer's current cutoff. Undefined when the speed
+   * never before the speed layer's current cutoff. Partitions in `known`
+   * (those with files in the master dataset) that the speed side does not
+   * report are bounded by ingestion's watermark. Undefined when the speed
    * layer holds no events yet. Throws PULSE_ERR_BATCH_INPUT when no hour is
    * complete yet: ingestion has stored nothing of a partition the speed layer
    * has applied records of, and there is no cutoff to keep.
    */
-  latestCutoff(stored?: StoredLookup): Promise<number | undefined>
+  latestCutoff(stored?: StoredLookup, known?: ReadonlyArray<{ topic: string; partition: number }>): Promise<number | undefined>
   /** Where the comparison starts for a run up to `cutoff`; undefined when the layers share no hour. */
   since(cutoff: number): Promise<number | undefined>
   compare(since: number, cutoff: number, batch: (view: string) => ViewPartial): Promise<ReconcileResult>
@@ -203,23 +208,30 @@ export function speedReconciler(speed: SpeedSide, options: Partial<ReconcileOpti
   const o = { ...DEFAULT_RECONCILE_OPTIONS, ...options }
   return {
     lookbackMs: o.lookbackMs,
-    async latestCutoff(stored) {
+    async latestCutoff(stored, known = []) {
       let low = Infinity
       const unstored: string[] = []
-      const bound = async (s: Awaited<ReturnType<SpeedSide['stats']>>[number]): Promise<void> => {
+      const storedBound = (id: string, m: StoredProgress | undefined): void => {
+        const w = m?.maxTime === undefined || m.maxTime === null ? -Infinity : m.maxTime - o.latenessMs
+        if (w === -Infinity) unstored.push(id)
+        if (w < low) low = w
+      }
+      const stats = await speed.stats()
+      const reported = new Set(stats.map((s) => `${s.topic}/${s.partition}`))
+      const bound = async (s: (typeof stats)[number]): Promise<void> => {
         if (s.watermark !== null && Number.isFinite(s.watermark) && s.watermark < low) low = s.watermark
         if (stored === undefined || !(s.nextOffset > 0)) return
         const m = await stored(s.topic, s.partition)
-        if (m !== undefined && m.nextOffset >= s.nextOffset) return
-        const w = m?.maxTime === undefined || m.maxTime === null ? -Infinity : m.maxTime - o.latenessMs
-        if (w === -Infinity) unstored.push(`${s.topic}/${s.partition}`)
-        if (w < low) low = w
+        if (m === undefined || m.nextOffset < s.nextOffset) storedBound(`${s.topic}/${s.partition}`, m)
       }
-      await Promise.all((await speed.stats()).map(bound))
+      const unreported = async ({ topic, partition }: { topic: string; partition: number }): Promise<void> => {
+        if (stored !== undefined && !reported.has(`${topic}/${partition}`)) storedBound(`${topic}/${partition}`, await stored(topic, partition))
+      }
+      await Promise.all([...stats.map(bound), ...known.map(unreported)])
       if (low === Infinity) return undefined
       if (low === -Infinity) {
         if (Number.isFinite(speed.cutoff)) return speed.cutoff
-        throw pulseError('PULSE_ERR_BATCH_INPUT', 'master dataset', `no hour is complete yet: ingestion has stored nothing the speed layer applied on ${unstored.sort().join(', ')}`)
+        throw pulseError('PULSE_ERR_BATCH_INPUT', 'master dataset', `no hour is complete yet: ingestion has stored no event time on ${unstored.sort().join(', ')}, which the speed layer has applied records of or did not report`)
       }
       return Math.max(low - (((low % HOUR) + HOUR) % HOUR), speed.cutoff)
     },

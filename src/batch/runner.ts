@@ -182,10 +182,12 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
   const all = await listMasterFiles(store, o.prefix, o.topicPrefix)
   if (all.length === 0) throw pulseError('PULSE_ERR_BATCH_INPUT', `${o.prefix}master_dataset/`, 'no files yet: ingest events first')
   // beside a speed layer, no later than the hour its slowest partition and
-  // ingestion have passed: hours before that are complete on every partition,
-  // unless events come late
+  // ingestion have passed (ingestion alone for a partition the speed side did
+  // not report): hours before that are complete on every partition, unless
+  // events come late
   const stored = (topic: string, partition: number) => readManifest(store, o.prefix, o.topicPrefix + topic, partition)
-  const passed = o.cutoff === undefined ? await o.reconcile?.latestCutoff(stored) : undefined
+  const partitions = [...new Map(all.map((f) => [`${f.topic}/${f.partition}`, { topic: f.topic, partition: f.partition }])).values()]
+  const passed = o.cutoff === undefined ? await o.reconcile?.latestCutoff(stored, partitions) : undefined
   const cutoff = o.cutoff ?? (passed === undefined ? defaultCutoff(all) : Math.min(defaultCutoff(all), passed))
   if (cutoff % HOUR !== 0) throw pulseError('PULSE_ERR_BATCH_INPUT', 'cutoff', `${formatInstant(cutoff)} is not an hour boundary`)
   const files = all.filter((f) => f.hour + HOUR <= cutoff)

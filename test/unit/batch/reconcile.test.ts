@@ -16,6 +16,8 @@ import { loadDirect } from '../../../src/ingest/direct-load.js'
 import { readManifest } from '../../../src/ingest/partition-writer.js'
 import { listMasterFiles, runBatch } from '../../../src/batch/runner.js'
 import { cellDifference, compareView, layerSide, speedReconciler } from '../../../src/batch/reconcile.js'
+import type { SpeedSide } from '../../../src/batch/reconcile.js'
+import { partitionFor } from '../../../src/kafka/partitioner.js'
 import { currentRun } from '../../../src/batch/runs.js'
 import { partialOf } from '../../../views/state/partial.js'
 import { SpeedLayer } from '../../../actors/speed-layer.js'
@@ -215,6 +217,31 @@ t.test('where ingestion is behind the speed layer, its own watermark bounds the 
   await t.rejects(runBatch(store, { workers: 2, prefix: 'unstored/', publish: false, reconcile }), { code: 'PULSE_ERR_BATCH_INPUT', message: /no hour is complete yet: .*auth_topic\/0, auth_topic\/1/ })
   await layer.setCutoff(hours[1]!)
   t.equal(await reconcile.latestCutoff((topic, partition) => readManifest(store, 'unstored/', topic, partition)), hours[1]!, 'with a cutoff already set, that one')
+})
+
+t.test('a partition the speed side does not report is bounded by ingestion alone', async (t) => {
+  // auth_topic/2 is stored only up to its first event at `stop`, and the speed
+  // side does not report it: its member is down, and so is that member's ingestion
+  const stop = hours[hours.length - 3]!
+  const lagging = (r: GeneratedRecord) => r.topic === 'auth_topic' && r.key !== null && partitionFor(r.key, 4) === 2
+  const cut = input.findIndex((r) => lagging(r) && r.eventTime >= stop)
+  await loadDirect(store, input.filter((r, i) => !lagging(r) || i < cut), { partitions: 4, prefix: 'unreported/' })
+  const layer = await speedOver('unreported-speed/', input, { retentionMs: 24 * HOUR })
+  t.teardown(() => layer.close())
+  const side: SpeedSide = {
+    get cutoff() {
+      return layer.cutoff
+    },
+    stats: async () => (await layer.stats()).filter((s) => !(s.topic === 'auth_topic' && s.partition === 2)),
+    query: (view, filter) => layer.query(view, filter),
+  }
+  const reconcile = speedReconciler(side)
+  const reportedOnly = (await reconcile.latestCutoff((topic, partition) => readManifest(store, 'unreported/', topic, partition)))!
+  const m = (await readManifest(store, 'unreported/', 'auth_topic', 2))!
+  const w = m.maxTime! - DEFAULT_ACTOR_OPTIONS.latenessMs
+  const run = await runBatch(store, { workers: 2, prefix: 'unreported/', publish: false, reconcile })
+  t.equal(run.manifest.cutoff, w - (w % HOUR), `the hour of ingestion's watermark on auth_topic/2, ${formatInstant(w)}`)
+  t.ok(run.manifest.cutoff < reportedOnly, 'earlier than the reported partitions allow')
 })
 
 t.test('events the speed side dropped are accounted for, not flagged', async (t) => {
