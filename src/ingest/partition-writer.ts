@@ -134,7 +134,7 @@ export class PartitionWriter {
     await this.store.put(intentKey(prefix, this.physicalTopic, this.partition), JSON.stringify(intent))
     await Promise.all(files.map(([k, body]) => this.store.put(k, body)))
     const next = range.last + 1
-    const maxTime = encoded.maxTime === null || (this.maxTime !== null && this.maxTime >= encoded.maxTime) ? this.maxTime : encoded.maxTime
+    const maxTime = encoded.maxTime === null ? this.maxTime : Math.max(this.maxTime ?? -Infinity, encoded.maxTime)
     const manifest: Manifest = { nextOffset: next, recentIds: encoded.recentIds, maxTime, updatedAt: new Date().toISOString() }
     await this.store.put(manifestKey(prefix, this.physicalTopic, this.partition), JSON.stringify(manifest))
     this.counters.files += files.length

@@ -14,7 +14,7 @@ import { LOCAL_SERVICES } from '../../src/config.js'
 import { createKafka, physicalTopics } from '../../src/kafka/client.js'
 import { KafkaSink } from '../../src/generator/sinks.js'
 import { S3Store } from '../../src/store/s3-store.js'
-import { manifestKey } from '../../src/ingest/layout.js'
+import { readManifest } from '../../src/ingest/partition-writer.js'
 import { CATALOG } from '../../views/catalog/index.js'
 import { evaluate } from '../../views/evaluate.js'
 import type { Row } from '../../views/evaluate.js'
@@ -147,8 +147,7 @@ t.test('three nodes, one killed and restarted: every view through every node equ
     try {
       for (const topic of physicalTopics(topicPrefix)) {
         for (const e of await admin.fetchTopicOffsets(topic)) {
-          const raw = await store.tryGet(manifestKey(env.PULSE_STORE_PREFIX, topic, e.partition))
-          const next = raw === undefined ? 0 : (JSON.parse(raw.toString()) as { nextOffset: number }).nextOffset
+          const next = (await readManifest(store, env.PULSE_STORE_PREFIX, topic, e.partition))?.nextOffset ?? 0
           if (next < Number(e.high)) return `ingestion of ${topic}/${e.partition} at ${next} of ${e.high}`
         }
       }
