@@ -295,9 +295,14 @@ export async function runBatch(store: ObjectStore, options: Partial<BatchOptions
     if (reason === undefined) {
       progress.phase = 'publish'
       report()
-      await publishRun(store, manifest, o.prefix)
-      await pruneRuns(store, o.keepRuns, o.prefix)
-      published = true
+      const publication = await publishRun(store, manifest, o.prefix)
+      if (publication.published) {
+        await pruneRuns(store, o.keepRuns, o.prefix)
+        published = true
+      } else {
+        reason = publication.reason
+        await store.put(`${o.prefix}_batch/runs/${runId}/manifest.json`, JSON.stringify({ ...manifest, rejected: reason }, null, 2))
+      }
     } else {
       // kept for inspection, never published
       await store.put(`${o.prefix}_batch/runs/${runId}/manifest.json`, JSON.stringify({ ...manifest, rejected: reason }, null, 2))

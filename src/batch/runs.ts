@@ -52,20 +52,54 @@ export function newRunId(now: number, cutoff: number): string {
   return `${stamp(now)}-c${stamp(cutoff).slice(0, 11)}`
 }
 
-/** The published run, or null before the first one. */
-export async function currentRun(store: ObjectStore, prefix = ''): Promise<RunManifest | null> {
-  const raw = await store.tryGet(currentKey(prefix))
-  if (raw === undefined) return null
+function parseManifest(raw: Buffer): RunManifest {
   const m = JSON.parse(raw.toString('utf8')) as RunManifest
   if (m.version !== 1) throw pulseError('PULSE_ERR_INVALID_STATE', `batch manifest version ${String(m.version)}`)
   return m
 }
 
-/** Makes `manifest` the published run (its files must already be written). */
-export async function publishRun(store: ObjectStore, manifest: RunManifest, prefix = ''): Promise<void> {
+/** The published run, or null before the first one. */
+export async function currentRun(store: ObjectStore, prefix = ''): Promise<RunManifest | null> {
+  const raw = await store.tryGet(currentKey(prefix))
+  return raw === undefined ? null : parseManifest(raw)
+}
+
+/**
+ * Whether published run `a` stays published rather than `b`: a later cutoff, or
+ * the same cutoff from a run started later. The master dataset only grows, so
+ * the later-started of two runs with one cutoff read at least the other's input
+ * (late events of the hours before it, say). A serving node never goes back to
+ * an earlier cutoff (its speed layer has already dropped those hours).
+ */
+export function supersedes(a: RunManifest, b: RunManifest): boolean {
+  return a.cutoff > b.cutoff || (a.cutoff === b.cutoff && Date.parse(a.startedAt) > Date.parse(b.startedAt))
+}
+
+export type Publication = { published: true } | { published: false; reason: string }
+
+/** Attempts at the conditional write of current.json before giving up: each failed one means another run was published meanwhile. */
+const PUBLISH_ATTEMPTS = 10
+
+/**
+ * Makes `manifest` the published run (its files must already be written),
+ * unless the published one supersedes it. Runs on two nodes may race (a
+ * leader change while one runs): current.json is replaced only if it is still
+ * the version that was compared, so a run started earlier or with an earlier
+ * cutoff never replaces a later one, whatever order they finish in.
+ */
+export async function publishRun(store: ObjectStore, manifest: RunManifest, prefix = ''): Promise<Publication> {
   const body = JSON.stringify(manifest, null, 2)
   await store.put(`${runFolder(prefix, manifest.runId)}manifest.json`, body, { contentType: 'application/json' })
-  await store.put(currentKey(prefix), body, { contentType: 'application/json' })
+  for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+    const current = await store.tryGetTagged(currentKey(prefix))
+    if (current !== undefined) {
+      const m = parseManifest(current.body)
+      if (supersedes(m, manifest)) return { published: false, reason: `run ${m.runId} (cutoff ${m.cutoffIso}, started ${m.startedAt}) is published and supersedes it` }
+    }
+    const condition = current === undefined ? { ifAbsent: true } : { ifMatch: current.tag }
+    if (await store.put(currentKey(prefix), body, { contentType: 'application/json', ...condition })) return { published: true }
+  }
+  throw pulseError('PULSE_ERR_STORE', `publish ${manifest.runId}: ${currentKey(prefix)} changed under each of ${PUBLISH_ATTEMPTS} attempts`)
 }
 
 /** The partial state of one view of a run. */

@@ -5,7 +5,7 @@
 // batch side, so every query sees either (old run, old cutoff) or (new run, new
 // cutoff) and no event is counted twice or missed.
 import type { ObjectStore } from '../store/object-store.js'
-import { currentRun, loadRunPartials } from '../batch/runs.js'
+import { currentRun, loadRunPartials, supersedes } from '../batch/runs.js'
 import type { RunManifest } from '../batch/runs.js'
 import type { ViewPartial } from '../../views/state/partial.js'
 import type { BatchSource } from './sources.js'
@@ -63,8 +63,9 @@ export class StoreBatchSource implements BatchSource {
     try {
       const m = await currentRun(this.store, prefix)
       if (m !== null && m.runId !== this.run?.runId) {
-        // the speed layer has already dropped the hours before the served cutoff: an older one cannot be served
-        if (this.run !== null && m.cutoff < this.run.cutoff) throw new Error(`run ${m.runId} has cutoff ${m.cutoffIso}, before the served run's ${this.run.cutoffIso}: not served`)
+        // the speed layer has already dropped the hours before the served cutoff, and of two runs with
+        // one cutoff the later-started read more: a pointer moved back by racing publishers is not followed
+        if (this.run !== null && supersedes(this.run, m)) throw new Error(`run ${m.runId} (cutoff ${m.cutoffIso}, started ${m.startedAt}) is superseded by the served run ${this.run.runId}: not served`)
         const partials = await loadRunPartials(this.store, m, prefix)
         const moved = this.options.beforeSwap?.(m)
         this.run = m

@@ -1,11 +1,14 @@
 // ObjectStore over a local directory, for the embedded mode: the same keys as
 // in S3, one file per object. Writes go to a temporary file first and are
-// renamed into place, so a reader never sees half an object.
+// renamed into place, so a reader never sees half an object. A version's tag
+// is the MD5 of its bytes, as S3's ETag of a single-part upload; conditional
+// writes on a key run one at a time within the process (the embedded mode is
+// one process), so a check and its rename never interleave with another's.
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile, link, unlink } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { PulseError, pulseError } from '../errors.js'
-import type { ObjectInfo, ObjectStore, PutOptions } from './object-store.js'
+import type { ObjectInfo, ObjectStore, PutOptions, Tagged } from './object-store.js'
 
 const TMP_SUFFIX = '.pulse-tmp'
 
@@ -15,6 +18,8 @@ function isMissing(err: unknown): boolean {
 
 export class LocalStore implements ObjectStore {
   readonly location: string
+  /** The conditional write going on per key: the next waits for it. */
+  private readonly conditional = new Map<string, Promise<boolean>>()
 
   constructor(private readonly root: string) {
     this.location = root
@@ -47,8 +52,34 @@ export class LocalStore implements ObjectStore {
       }
       return true
     }
+    if (options.ifMatch !== undefined) {
+      const wanted = options.ifMatch
+      return this.oneAtATime(key, async () => {
+        if ((await this.tryGetTagged(key))?.tag !== wanted) {
+          await unlink(tmp)
+          return false
+        }
+        await rename(tmp, target)
+        return true
+      })
+    }
     await rename(tmp, target)
     return true
+  }
+
+  private oneAtATime(key: string, write: () => Promise<boolean>): Promise<boolean> {
+    const next = (this.conditional.get(key) ?? Promise.resolve(true)).then(write, write)
+    this.conditional.set(key, next)
+    const forget = () => {
+      if (this.conditional.get(key) === next) this.conditional.delete(key)
+    }
+    next.then(forget, forget)
+    return next
+  }
+
+  async tryGetTagged(key: string): Promise<Tagged | undefined> {
+    const body = await this.tryGet(key)
+    return body === undefined ? undefined : { body, tag: createHash('md5').update(body).digest('hex') }
   }
 
   async tryGet(key: string): Promise<Buffer | undefined> {

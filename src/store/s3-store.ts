@@ -3,7 +3,7 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import type { S3Settings } from '../config.js'
 import { PulseError, pulseError } from '../errors.js'
-import type { ObjectInfo, ObjectStore, PutOptions } from './object-store.js'
+import type { ObjectInfo, ObjectStore, PutOptions, Tagged } from './object-store.js'
 
 function statusOf(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
@@ -40,19 +40,26 @@ export class S3Store implements ObjectStore {
           Body: body,
           ContentType: options.contentType,
           IfNoneMatch: options.ifAbsent ? '*' : undefined,
+          IfMatch: options.ifMatch,
         }),
       )
       return true
     } catch (err) {
-      if (options.ifAbsent && statusOf(err) === 412) return false
+      // 412: the condition failed; 404: ifMatch on an object deleted meanwhile
+      const status = statusOf(err)
+      if ((options.ifAbsent || options.ifMatch !== undefined) && (status === 412 || (status === 404 && options.ifMatch !== undefined))) return false
       throw storeError(`put ${key}`, err)
     }
   }
 
   async tryGet(key: string): Promise<Buffer | undefined> {
+    return (await this.tryGetTagged(key))?.body
+  }
+
+  async tryGetTagged(key: string): Promise<Tagged | undefined> {
     try {
       const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
-      return Buffer.from(await r.Body!.transformToByteArray())
+      return { body: Buffer.from(await r.Body!.transformToByteArray()), tag: r.ETag ?? '' }
     } catch (err) {
       if (statusOf(err) === 404 || (err as Error).name === 'NoSuchKey') return undefined
       throw storeError(`get ${key}`, err)

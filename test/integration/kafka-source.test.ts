@@ -36,6 +36,7 @@ t.test('after a failed snapshot, the next one is written and its offsets committ
     },
     get: (key) => s3.get(key),
     tryGet: (key) => s3.tryGet(key),
+    tryGetTagged: (key) => s3.tryGetTagged(key),
     list: (prefix) => s3.list(prefix),
     delete: (key) => s3.delete(key),
   }

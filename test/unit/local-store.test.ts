@@ -31,6 +31,25 @@ t.test('ifAbsent never overwrites, and leaves no temporary files', async (t) => 
   t.same(readdirSync(join(root, 'm')), ['manifest.json'])
 })
 
+t.test('ifMatch replaces only the version read; conditional writes on a key take turns', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'pulse-store-'))
+  const store = new LocalStore(root)
+  t.equal(await store.tryGetTagged('m/current.json'), undefined)
+  t.equal(await store.put('m/current.json', 'one', { ifMatch: 'anything' }), false, 'nothing to match')
+  await store.put('m/current.json', 'one')
+  const one = (await store.tryGetTagged('m/current.json'))!
+  t.equal(one.body.toString(), 'one')
+  t.equal(await store.put('m/current.json', 'two', { ifMatch: one.tag }), true)
+  t.equal(await store.put('m/current.json', 'three', { ifMatch: one.tag }), false, 'the version read is gone')
+  t.equal((await store.get('m/current.json')).toString(), 'two')
+  // eight writers read one version at once: exactly one replaces it
+  const two = (await store.tryGetTagged('m/current.json'))!
+  const won = await Promise.all(Array.from({ length: 8 }, (_, i) => store.put('m/current.json', `writer ${i}`, { ifMatch: two.tag })))
+  t.equal(won.filter((w) => w).length, 1)
+  t.equal((await store.get('m/current.json')).toString(), `writer ${won.indexOf(true)}`)
+  t.same(readdirSync(join(root, 'm')), ['current.json'], 'no temporary files left')
+})
+
 t.test('keys that escape the root are refused', async (t) => {
   const store = new LocalStore(mkdtempSync(join(tmpdir(), 'pulse-store-')))
   await t.rejects(store.put('../outside', 'x'), { code: 'PULSE_ERR_STORE' })

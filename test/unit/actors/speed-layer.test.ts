@@ -120,6 +120,7 @@ t.test('a snapshot whose PUT fails rejects with the store\'s error once every ac
     },
     get: (key) => store.get(key),
     tryGet: (key) => store.tryGet(key),
+    tryGetTagged: (key) => store.tryGetTagged(key),
     list: (prefix) => store.list(prefix),
     delete: (key) => store.delete(key),
   }
