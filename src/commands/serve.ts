@@ -1,6 +1,7 @@
 // `pulse serve`: a serving node. The speed layer from Kafka (its actors restored
 // from their snapshots), the published batch run from the store, and the HTTP
-// API and dashboard over both.
+// API and dashboard over both. Nodes sharing the speed group form a cluster
+// (src/cluster/member.ts): each answer gathers every member's partitions.
 import { parseArgs } from 'node:util'
 import type { PulseConfig } from '../config.js'
 import { pulseError } from '../errors.js'
@@ -12,8 +13,8 @@ import { durationArg, intArg } from '../cli-args.js'
 import { startServer } from '../serve/server.js'
 import { StoreBatchSource } from '../serve/batch-source.js'
 import { BatchScheduler, parseSchedule } from '../batch/scheduler.js'
-import { layerSide, speedReconciler } from '../batch/reconcile.js'
-import { speedSourceOf } from '../serve/sources.js'
+import { speedReconciler } from '../batch/reconcile.js'
+import { advertised, clusterMember } from '../cluster/member.js'
 
 const K = DEFAULT_KAFKA_SOURCE_OPTIONS
 
@@ -29,7 +30,9 @@ export const SERVE_HELP = `pulse serve — the serving layer: query API, dashboa
                        each run is reconciled with the speed layer and not published when a view
                        drifts more than PULSE_BATCH_DRIFT_THRESHOLD (default 0.05)
 
-Needs PULSE_KAFKA_BROKERS; the store is PULSE_S3_ENDPOINT or the local directory.
+Needs PULSE_KAFKA_BROKERS; the store is PULSE_S3_ENDPOINT or the local directory. Nodes in one
+speed group form a cluster: each answer gathers every node's partitions (PULSE_ADVERTISE_URL when
+other nodes reach this one at another address); only the group's leader runs scheduled batches.
 Admin routes (POST /admin/snapshot, /admin/batch) need PULSE_ADMIN_TOKEN.
 Routes: / (dashboard), /api/views, /api/views/:name, /docs, /health, /ready, /metrics.`
 
@@ -56,11 +59,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   // the six topics exist before the group subscribes (created with PULSE_PARTITIONS when missing)
   const kafka = createKafka(config.kafka)
   await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))
-  const source = new KafkaSource(kafka, layer, {
-    groupId: v.group ?? config.kafka.topicPrefix + K.groupId,
-    topicPrefix: config.kafka.topicPrefix,
-    snapshotEveryMs: durationArg('snapshot-every', v['snapshot-every']) ?? K.snapshotEveryMs,
-  })
+  const groupId = v.group ?? config.kafka.topicPrefix + K.groupId
   const batch = new StoreBatchSource(store, {
     prefix,
     pollMs: durationArg('batch-poll', v['batch-poll']) ?? 5000,
@@ -71,16 +70,39 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   // the first cutoff before the actors open: restored actors apply it on open
   const run = batch.current()
   if (run !== null) await layer.setCutoff(run.cutoff)
-  await source.start()
-  // batch runs: daily, and on demand through POST /admin/batch
-  // each run is compared with this node's speed layer before it may be published
-  const reconcile = speedReconciler(layerSide(layer, () => source.replaying()), { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs, latenessMs: layer.options.actor.latenessMs })
+  // other nodes in the group (pulse serve or pulse start) hold the other partitions: answers gather theirs
+  let source: KafkaSource | undefined
+  const member = clusterMember({
+    kafka,
+    layer,
+    batch,
+    groupId,
+    topicPrefix: config.kafka.topicPrefix,
+    lag: () => source?.lag() ?? Promise.resolve(null),
+    replaying: () => source?.replaying() ?? [],
+    memberId: () => source?.memberId,
+  })
+  // batch runs: on the schedule (only the group's leader runs them), and on demand through POST /admin/batch;
+  // each run is compared with the group's speed layers before it may be published
+  const reconcile = speedReconciler(member.side, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs, latenessMs: layer.options.actor.latenessMs })
   const scheduler = new BatchScheduler(store, { prefix, topicPrefix: config.kafka.topicPrefix, reconcile }, (line) => console.log(`pulse serve: ${line}`))
-  const schedule = parseSchedule(v['batch-at'] ?? config.batch.schedule)
-  if (schedule !== undefined) scheduler.start(schedule)
   const triggerBatch = () => scheduler.run()
-  const server = await startServer({ ...config.http, port }, { speed: speedSourceOf(layer, () => source.lag()), batch, store, triggerBatch, lastRun: () => scheduler.lastResult?.manifest, logger: config.logLevel === 'debug' })
-  console.log(`pulse serve: dashboard at ${server.url}, group ${source.options.groupId}, store ${store.location}`)
+  // the HTTP server starts first: the address it got is what the node advertises to the group
+  const server = await startServer(
+    { ...config.http, port },
+    { speed: member.gatherer, peer: member.peer, batch, store, triggerBatch, lastRun: () => scheduler.lastResult?.manifest, logger: config.logLevel === 'debug' },
+  )
+  source = new KafkaSource(kafka, layer, {
+    groupId,
+    topicPrefix: config.kafka.topicPrefix,
+    snapshotEveryMs: durationArg('snapshot-every', v['snapshot-every']) ?? K.snapshotEveryMs,
+    advertise: config.advertiseUrl ?? advertised(server.url),
+  })
+  await source.start()
+  const joined = source
+  const schedule = parseSchedule(v['batch-at'] ?? config.batch.schedule)
+  if (schedule !== undefined) scheduler.start(schedule, () => joined.isLeader)
+  console.log(`pulse serve: dashboard at ${server.url}, group ${groupId}, store ${store.location}`)
 
   const stop = new AbortController()
   const onSignal = () => stop.abort()
@@ -101,6 +123,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   batch.close()
   await server.close()
   if (failed === undefined) await source.stop()
+  await member.gatherer.close()
   await layer.close()
   process.off('SIGINT', onSignal)
   process.off('SIGTERM', onSignal)

@@ -37,13 +37,9 @@ import { speedSourceOf } from '../serve/sources.js'
 import { BatchScheduler, parseSchedule } from '../batch/scheduler.js'
 import type { Schedule } from '../batch/scheduler.js'
 import { PulseError } from '../errors.js'
-import { ClusterMembership } from '../cluster/membership.js'
-import { ClusterSpeedSource } from '../cluster/gather.js'
-import { localPeer } from '../cluster/peer.js'
 import type { SpeedSource } from '../serve/sources.js'
-import { hostname } from 'node:os'
+import { advertised, clusterMember } from '../cluster/member.js'
 import { layerSide, speedReconciler } from '../batch/reconcile.js'
-import type { SpeedSide } from '../batch/reconcile.js'
 
 export const ROLES = ['ingest', 'speed', 'batch', 'serve'] as const
 export type Role = (typeof ROLES)[number]
@@ -149,23 +145,17 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
   const speedGroup = `${topicPrefix}pulse-speed`
   let speedSource: KafkaSource | undefined
   // a Kafka node with the speed layer and the API is a cluster member: its answers gather every member's partials
-  const peer = kafka !== undefined && layer !== undefined && roles.has('serve') ? localPeer(layer, batch, () => speedSource?.replaying() ?? []) : undefined
-  const gatherer =
-    peer === undefined || layer === undefined || kafka === undefined
-      ? undefined
-      : new ClusterSpeedSource(speedSourceOf(layer, () => lag()), peer, new ClusterMembership(kafka, speedGroup, topicPrefix), batch, () => speedSource?.memberId)
+  const member =
+    kafka !== undefined && layer !== undefined && roles.has('serve')
+      ? clusterMember({ kafka, layer, batch, groupId: speedGroup, topicPrefix, lag: () => lag(), replaying: () => speedSource?.replaying() ?? [], memberId: () => speedSource?.memberId })
+      : undefined
+  const peer = member?.peer
+  const gatherer = member?.gatherer
 
   let scheduler: BatchScheduler | undefined
   if (roles.has('batch')) {
     // a cluster's batch run compares itself with every member's speed layer
-    const gathered = (l: SpeedLayer, g: ClusterSpeedSource): SpeedSide => ({
-      get cutoff() {
-        return l.cutoff
-      },
-      stats: () => g.clusterStats(),
-      query: (v, f) => g.query(v, f),
-    })
-    const side = layer === undefined ? undefined : gatherer === undefined ? layerSide(layer, () => speedSource?.replaying() ?? []) : gathered(layer, gatherer)
+    const side = layer === undefined ? undefined : (member?.side ?? layerSide(layer, () => speedSource?.replaying() ?? []))
     const reconcile = side === undefined || layer === undefined ? undefined : speedReconciler(side, { threshold: config.batch.driftThreshold, lookbackMs: layer.options.actor.pairHorizonMs, latenessMs: layer.options.actor.latenessMs })
     const options = { prefix, topicPrefix, ...(reconcile === undefined ? {} : { reconcile }) }
     scheduler = new BatchScheduler(store, options, (line) => console.log(`pulse: ${line}`))
@@ -396,9 +386,3 @@ function batchSchedule(flag: string | undefined, configured: string): Schedule |
   }
 }
 
-/** The server's URL as other nodes reach it: a wildcard bind advertises the host name. */
-function advertised(url: string): string {
-  const u = new URL(url)
-  if (u.hostname === '0.0.0.0' || u.hostname === '[::]') u.hostname = hostname()
-  return u.toString()
-}

@@ -1,0 +1,110 @@
+// Two `pulse serve` nodes in one speed group, against the local Kafka and S3:
+// each owns part of the partitions, and every view asked through either node
+// equals the reference evaluator over the records sent, because each answer
+// gathers both nodes' partials (no batch run here: the speed side is all of it).
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { dropTopics, requireServices } from '../helpers/services.js'
+import { sameRows } from '../helpers/rows.js'
+import { records, validEvents } from '../helpers/stream.js'
+import { LOCAL_SERVICES } from '../../src/config.js'
+import { createKafka } from '../../src/kafka/client.js'
+import { KafkaSink } from '../../src/generator/sinks.js'
+import { CATALOG } from '../../views/catalog/index.js'
+import { evaluate } from '../../views/evaluate.js'
+import type { Row } from '../../views/evaluate.js'
+
+const run = `servecl${Date.now().toString(36)}`
+const topicPrefix = `${run}.`
+t.teardown(dropTopics(topicPrefix))
+const PORTS = [18191, 18192]
+const env = {
+  ...process.env,
+  PULSE_KAFKA_BROKERS: LOCAL_SERVICES.kafka.brokers.join(','),
+  PULSE_S3_ENDPOINT: LOCAL_SERVICES.s3.endpoint,
+  PULSE_TOPIC_PREFIX: topicPrefix,
+  PULSE_STORE_PREFIX: `test-runs/${run}/`,
+  PULSE_PARTITIONS: '4',
+  PULSE_HTTP_HOST: '127.0.0.1',
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+interface Node {
+  port: number
+  child: ChildProcess
+  log: string
+  exited: Promise<number | null>
+}
+
+function startNode(port: number): Promise<Node> {
+  const child = spawn(process.execPath, ['bin/pulse.js', 'serve', '--port', String(port), '--batch-at', 'off', '--snapshot-every', '5s'], { env })
+  const node: Node = { port, child, log: '', exited: new Promise((r) => child.once('exit', (code) => r(code))) }
+  child.stdout!.on('data', (b: Buffer) => (node.log += b.toString()))
+  child.stderr!.on('data', (b: Buffer) => (node.log += b.toString()))
+  return new Promise((resolve, reject) => {
+    const wait = setInterval(() => {
+      if (node.log.includes('dashboard at')) {
+        clearInterval(wait)
+        resolve(node)
+      }
+    }, 100)
+    void node.exited.then((code) => {
+      clearInterval(wait)
+      reject(new Error(`node on ${port} exited (${code}) while starting: ${node.log.slice(-800)}`))
+    })
+  })
+}
+
+interface Answer {
+  rows: Array<Row & { source: string; exact: unknown }>
+  freshness: {
+    speed: { lag: number | null; partitions: number }
+    cluster: { nodes: number; missing: string[]; unreachable: string[]; replaying: string[] } | null
+  }
+}
+
+async function ask(port: number, view: string): Promise<Answer> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/views/${view}?limit=10000`)
+  if (res.status !== 200) throw new Error(`${port} ${view}: HTTP ${res.status} ${await res.text()}`)
+  return (await res.json()) as Answer
+}
+
+const whole = (a: Answer) => a.freshness.cluster !== null && a.freshness.cluster.nodes === 2 && a.freshness.cluster.missing.length === 0 && a.freshness.cluster.replaying.length === 0
+
+t.before(requireServices)
+
+t.test('two serve nodes in one group: every view through either node equals the reference', async (t) => {
+  // no late events: with no batch run, those past the speed layer's retention would be nobody's
+  const input = records(9090, 6_000, { late: 0 })
+  const events = validEvents(input)
+  const kafka = createKafka({ ...LOCAL_SERVICES.kafka, clientId: 'pulse-test' })
+  const nodes = await Promise.all(PORTS.map(startNode))
+  t.teardown(() => {
+    for (const n of nodes) n.child.kill('SIGKILL')
+    if (!t.passing()) for (const n of nodes) console.error(`--- node :${n.port}\n${n.log.slice(-3000)}`)
+  })
+  const sink = await new KafkaSink(kafka, 4, topicPrefix).open()
+  for (let i = 0; i < input.length; i += 1000) await sink.write(input.slice(i, i + 1000))
+  await sink.close()
+
+  let last = ''
+  for (let end = Date.now() + 90_000; Date.now() < end; await sleep(500)) {
+    const answers = await Promise.all(PORTS.map((p) => ask(p, 'auth_daily_active_users')))
+    last = JSON.stringify(answers.map((a) => a.freshness))
+    if (answers.every((a) => whole(a) && a.freshness.speed.lag === 0)) break
+  }
+  const owned = await Promise.all(PORTS.map(async (p) => (await ask(p, 'auth_daily_active_users')).freshness.speed.partitions))
+  t.ok(owned.every((n) => n > 0 && n < 24), `each node owns part of the 24 partitions (${owned.join(' + ')}); last freshness ${last}`)
+
+  for (const port of PORTS) {
+    for (const view of CATALOG) {
+      const a = await ask(port, view.name)
+      t.ok(whole(a), `${port} ${view.name}: both nodes answered for every partition (${JSON.stringify(a.freshness.cluster)})`)
+      sameRows(t, view, a.rows.map(({ source, exact, ...row }) => (void source, void exact, row as Row)), evaluate(view, events), `node :${port} ${view.name}`)
+    }
+  }
+
+  for (const n of nodes) n.child.kill('SIGTERM')
+  t.same(await Promise.all(nodes.map((n) => n.exited)), [0, 0], 'both nodes stop cleanly on SIGTERM')
+})
