@@ -124,11 +124,29 @@ export async function listRuns(store: ObjectStore, prefix = ''): Promise<string[
   return [...ids].sort()
 }
 
-/** Deletes all but the newest `keep` runs; the published run is never deleted. */
-export async function pruneRuns(store: ObjectStore, keep: number, prefix = ''): Promise<string[]> {
+/** How long a run folder without a manifest is taken for a run still writing (a run that died leaves one). */
+export const UNFINISHED_RUN_MS = 24 * 3_600_000
+
+/** The start of the run with this id (`newRunId`), in ms; NaN for another name. */
+export function runStartOf(id: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/.exec(id)
+  return m === null ? NaN : Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)
+}
+
+/**
+ * Deletes all but the newest `keep` runs. The published run is never deleted,
+ * nor a run without a manifest younger than UNFINISHED_RUN_MS: another node
+ * may still be writing it (runs race when the speed group's leader changes).
+ */
+export async function pruneRuns(store: ObjectStore, keep: number, prefix = '', now = Date.now()): Promise<string[]> {
   const published = (await currentRun(store, prefix))?.runId
   const ids = await listRuns(store, prefix)
-  const doomed = ids.slice(0, Math.max(0, ids.length - keep)).filter((id) => id !== published)
+  const doomed: string[] = []
+  for (const id of ids.slice(0, Math.max(0, ids.length - keep))) {
+    if (id === published) continue
+    const finished = (await store.tryGet(`${runFolder(prefix, id)}manifest.json`)) !== undefined
+    if (finished || !(now - runStartOf(id) < UNFINISHED_RUN_MS)) doomed.push(id)
+  }
   for (const id of doomed) {
     const keys: string[] = []
     for await (const o of store.list(runFolder(prefix, id))) keys.push(o.key)

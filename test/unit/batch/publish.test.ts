@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LocalStore } from '../../../src/store/local-store.js'
 import { HOUR, formatInstant } from '../../../src/events/time.js'
-import { currentKey, currentRun, publishRun, supersedes } from '../../../src/batch/runs.js'
+import { currentKey, currentRun, listRuns, newRunId, publishRun, pruneRuns, runFolder, supersedes } from '../../../src/batch/runs.js'
 import type { RunManifest } from '../../../src/batch/runs.js'
 import { runBatch } from '../../../src/batch/runner.js'
 import { loadDirect } from '../../../src/ingest/direct-load.js'
@@ -95,4 +95,22 @@ t.test('a batch run that a published run supersedes is computed, kept and not pu
   t.equal((await currentRun(store))?.runId, 'ahead')
   const kept = JSON.parse((await store.get(`_batch/runs/${r.manifest.runId}/manifest.json`)).toString()) as { rejected?: string }
   t.match(kept.rejected, /supersedes it/)
+})
+
+t.test('pruning leaves a run that another node may still be writing', async (t) => {
+  const store = freshStore()
+  const now = BASE + 48 * HOUR
+  const id = (hoursAgo: number) => newRunId(now - hoursAgo * HOUR, BASE)
+  const folder = async (runId: string, finished: boolean) => {
+    await store.put(`${runFolder('', runId)}views/v.parquet`, 'rows')
+    if (finished) await store.put(`${runFolder('', runId)}manifest.json`, '{}')
+  }
+  await folder(id(30), true)
+  await folder(id(26), false) // died more than a day ago
+  await folder(id(3), true)
+  await folder(id(2), false) // still being written, started before the newest
+  await folder(id(1), true)
+  await publishRun(store, { ...run(id(1), 10, 0), runId: id(1) })
+  t.same(await pruneRuns(store, 1, '', now), [id(30), id(26), id(3)])
+  t.same(await listRuns(store), [id(2), id(1)])
 })
