@@ -269,6 +269,11 @@ export class LiveView {
    * sketches are the live ones: read, don't change.
    */
   select(filter: GroupFilter, each: (g: LiveGroup) => void): void {
+    this.selectSlots(filter, (table, slot) => each(table.group(slot)))
+  }
+
+  /** `select` without materializing: the table and slot of each group `filter` selects. */
+  selectSlots(filter: GroupFilter, each: (table: GroupTable, slot: number) => void): void {
     const keyNames = Object.keys(this.def.key)
     const keys = filter.keys ?? {}
     // a filter on a column the view does not have selects nothing
@@ -278,7 +283,7 @@ export class LiveView {
     const to = filter.to ?? Infinity
     const w = this.def.window
     let table: GroupTable
-    const found = (slot: number) => each(table.group(slot))
+    const found = (slot: number) => each(table, slot)
     const visit = (level: Level): void => {
       if (wanted.length > 0) return visitSlots(level, table, wanted, 0, found)
       const g = level.get(NO_KEY) as number | undefined

@@ -25,7 +25,8 @@ import type { GroupFilter } from './live-view.js'
 import { viewNamed } from '../views/catalog/index.js'
 import { GroupCollector, serializeGroups } from '../views/state/partial.js'
 import type { Group } from '../views/state/partial.js'
-import { RankedGroups } from '../views/state/rank.js'
+import type { RankedGroups } from '../views/state/rank.js'
+import { SlotRanking } from './slot-rank.js'
 import type { RankList } from '../views/state/rank.js'
 import type { ViewDef } from '../views/dsl.js'
 import type { KeyTuple } from '../views/semantics.js'
@@ -119,7 +120,7 @@ const ordered: Array<{ task: Task; resolve: (v: unknown) => void; reject: (e: un
 let draining = false
 
 /** Threshold reads in progress, by token. */
-const holds = new Map<number, { view: ViewDef; collected: GroupCollector; ranked: RankedGroups; timer: ReturnType<typeof setTimeout>; since: number }>()
+const holds = new Map<number, { view: ViewDef; held: SlotRanking; ranked: RankedGroups; timer: ReturnType<typeof setTimeout>; since: number }>()
 const holdStats: HoldStats = { holds: 0, heldMs: 0, expired: 0 }
 /** this worker's collections, read as the `gc` op (metrics, bench/speed-reads) */
 const gcPauses = watchGcPauses()
@@ -256,13 +257,13 @@ function run(task: Task): unknown {
     case 'rank': {
       const view = viewNamed(task.view)
       if (view === undefined) return null
-      // always deduplicated: phase 3 finds groups by window and key
-      const collected = new GroupCollector(view, true)
-      for (const a of actors.values()) if (a.topic === view.topic) a.select(view.name, task.filter, collected.add)
-      if (collected.groups.length === 0) return null
-      const ranked = new RankedGroups(view, task.measure, collected.groups)
+      // groups as (table, slot), built only when fetched: the hold keeps the state as it is meanwhile
+      const held = new SlotRanking(view, task.measure)
+      for (const a of actors.values()) if (a.topic === view.topic) a.view(view.name)?.selectSlots(task.filter, held.add)
+      if (held.size === 0) return null
+      const ranked = held.ranked()
       const token = nextToken++
-      holds.set(token, { view, collected, ranked, timer: setTimeout(() => endHold(token, true), data.rankHoldMs), since: performance.now() })
+      holds.set(token, { view, held, ranked, timer: setTimeout(() => endHold(token, true), data.rankHoldMs), since: performance.now() })
       return { token, top: ranked.top(task.k) } satisfies RankOpened
     }
     case 'rankAbove': {
@@ -275,7 +276,7 @@ function run(task: Task): unknown {
       const groups: Group[] = []
       for (const id of task.ids) {
         const [window, key] = JSON.parse(id) as [number | null, KeyTuple]
-        const g = h.collected.find(window, key)
+        const g = h.held.group(window, key)
         if (g !== undefined) groups.push(g)
       }
       const bytes = serializeGroups(h.view, groups)

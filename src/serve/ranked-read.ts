@@ -58,7 +58,7 @@ export async function rankedRead(
   const { speed, measure, k } = plan
   // submitted first, in the caller's tick: ordered against a cutoff move like any speed query
   const opening = speed.rank(view.name, filter, measure, k)
-  const local = batch === undefined || batch.groups.size === 0 ? undefined : new RankedGroups(view, measure, [...batch.groups.values()], [...batch.groups.keys()])
+  const local = batch === undefined || batch.groups.size === 0 ? undefined : RankedGroups.of(view, measure, [...batch.groups.values()], [...batch.groups.keys()])
   let session: RankSession
   try {
     session = await opening

@@ -164,7 +164,7 @@ export function writeGroup(w: Writer, ops: readonly MeasureOps<unknown>[], g: Gr
  * lookup builds no identity string (a query of 20,000 groups spent most of
  * its dedupe time in groupId).
  */
-class GroupIndex {
+export class GroupIndex {
   private readonly root = new Map<unknown, unknown>()
 
   constructor(private readonly depth: number) {}

@@ -65,35 +65,46 @@ export function rankMeasure(view: ViewDef, column: string, desc: boolean): numbe
   return nonNegative ? i : -1
 }
 
-/** Ranks groups by one measure's value: phase 1 and 2 for a holder whose groups are in memory. */
+/**
+ * Ranks groups by one measure's value: phase 1 and 2 for a holder whose groups
+ * are in memory. Group i is known by its window, its value and, only once it
+ * is listed, its identity (groupId).
+ */
 export class RankedGroups {
-  private readonly values: Float64Array
   private readonly ids: Array<string | undefined>
 
+  /** Over whole groups: values from their states. */
+  static of(view: ViewDef, measure: number, groups: readonly Group[], ids?: string[]): RankedGroups {
+    const op = compile(view).ops[measure]!
+    const values = new Float64Array(groups.length)
+    for (let i = 0; i < groups.length; i++) values[i] = (op.result(groups[i]!.states[measure]) as number | null) ?? 0
+    return new RankedGroups(
+      groups.map((g) => g.window),
+      values,
+      (i) => groupId(groups[i]!.window, groups[i]!.key),
+      ids,
+    )
+  }
+
   constructor(
-    view: ViewDef,
-    measure: number,
-    readonly groups: readonly Group[],
-    /** the groups' identities when already known, taken over (else computed for the groups listed) */
+    private readonly windows: ReadonlyArray<number | null>,
+    private readonly values: Float64Array,
+    /** group i's identity, asked once for the groups listed */
+    private readonly identify: (i: number) => string,
+    /** the identities when already known, taken over */
     ids?: string[],
   ) {
-    const op = compile(view).ops[measure]!
-    this.values = new Float64Array(groups.length)
-    for (let i = 0; i < groups.length; i++) this.values[i] = (op.result(groups[i]!.states[measure]) as number | null) ?? 0
-    this.ids = ids ?? new Array<string | undefined>(groups.length)
+    this.ids = ids ?? new Array<string | undefined>(windows.length)
   }
 
   private id(i: number): string {
     let id = this.ids[i]
-    if (id === undefined) {
-      const g = this.groups[i]!
-      this.ids[i] = id = groupId(g.window, g.key)
-    }
+    if (id === undefined) this.ids[i] = id = this.identify(i)
     return id
   }
 
   private push(list: RankList, i: number): void {
-    list.windows.push(this.groups[i]!.window)
+    list.windows.push(this.windows[i]!)
     list.ids.push(this.id(i))
     list.values.push(this.values[i]!)
   }
@@ -101,8 +112,8 @@ export class RankedGroups {
   /** Phase 1: per window, k groups with the largest values (any of those tied at the k-th). */
   top(k: number): RankList {
     const byWindow = new Map<number | null, number[]>()
-    for (let i = 0; i < this.groups.length; i++) {
-      const w = this.groups[i]!.window
+    for (let i = 0; i < this.windows.length; i++) {
+      const w = this.windows[i]!
       const list = byWindow.get(w)
       if (list === undefined) byWindow.set(w, [i])
       else list.push(i)
@@ -119,8 +130,8 @@ export class RankedGroups {
   /** Phase 2: every group at or above its window's threshold (a window without one lists nothing). */
   above(thresholds: Thresholds): RankList {
     const out = emptyList()
-    for (let i = 0; i < this.groups.length; i++) {
-      const t = thresholds.get(this.groups[i]!.window)
+    for (let i = 0; i < this.windows.length; i++) {
+      const t = thresholds.get(this.windows[i]!)
       if (t !== undefined && this.values[i]! >= t) this.push(out, i)
     }
     return out

@@ -45,7 +45,7 @@ t.test('counts: random splits over 1–4 holders, with many ties, keep every gro
         }
       }
     }
-    const ranked = held.filter((g) => g.length > 0).map((g) => new RankedGroups(popular, 0, g))
+    const ranked = held.filter((g) => g.length > 0).map((g) => RankedGroups.of(popular, 0, g))
     if (ranked.length === 0) continue
     const two = phaseTwo(
       ranked.map((r) => r.top(k)),
@@ -74,7 +74,7 @@ t.test('a window of fewer than k groups lists them all; a large spread prunes to
     ...Array.from({ length: 1000 }, (_, i) => ({ window: 0, key: [`v${i}`], states: [i === 0 ? 5000 : (i * (h + 3)) % 97] })),
     { window: 60_000, key: ['alone'], states: [1] },
   ]
-  const ranked = [new RankedGroups(popular, 0, groups(0)), new RankedGroups(popular, 0, groups(1))]
+  const ranked = [RankedGroups.of(popular, 0, groups(0)), RankedGroups.of(popular, 0, groups(1))]
   const two = phaseTwo(
     ranked.map((r) => r.top(3)),
     3,
