@@ -428,12 +428,12 @@ export class GroupTable {
     return out
   }
 
-  /** The group at `slot` in the form of views/state/partial.ts: a new object, its numeric states copies. */
   /** Measure m's state at `slot`, as its MeasureOps holds it (objects shared: read, don't keep). */
   state(m: number, slot: number): unknown {
     return this.layout.measures[m]!.get(this.cols, this.layout.at[m]!, slot)
   }
 
+  /** The group at `slot` in the form of views/state/partial.ts: a new object, its numeric states copies. */
   group(slot: number): { window: number | null; key: KeyTuple; states: unknown[] } {
     const { measures, at } = this.layout
     const states = new Array<unknown>(measures.length)

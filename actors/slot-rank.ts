@@ -2,7 +2,7 @@
 // actors' columns. Phase 1 used to build every selected group as an object (its
 // states, its key) and index it, to rank by one number: at 50 reads a second of
 // a 5-minute top-10, that kept each worker about half busy, mostly allocating.
-// Here a group is a (table, slot) and its value, summed over the worker's
+// Here a group is a (table, slot) and its value, merged over the worker's
 // actors (partitions of one topic hold the same video in the same window); it
 // gets an identity only when listed, and is built (and merged over the actors
 // holding it) only when phase 3 fetches it. A count held twice adds up; other
@@ -32,7 +32,7 @@ export class SlotRanking {
   private readonly merged = new Map<number, unknown>()
 
   constructor(
-    private readonly view: ViewDef,
+    view: ViewDef,
     private readonly measure: number,
   ) {
     this.ops = compile(view).ops
