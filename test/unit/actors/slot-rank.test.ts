@@ -51,10 +51,12 @@ t.test('phases 1 to 3 from the columns equal the phases over merged groups', asy
         top.windows.forEach((w, i) => thresholds.set(w, Math.min(thresholds.get(w) ?? Infinity, top.values[i]! / 2)))
         const listed = before.above(thresholds)
         t.same(after.above(thresholds), listed, `${view.name}.${column}: above thresholds (k ${k})`)
-        for (const id of listed.ids) {
-          const [window, key] = JSON.parse(id) as [number | null, KeyTuple]
-          t.same(slots.group(window, key), collected.find(window, key), `${view.name}.${column}: group ${id} merged over the actors`)
-        }
+        const fetched = listed.ids.map((id) => JSON.parse(id) as [number | null, KeyTuple])
+        t.same(
+          fetched.map(([window, key]) => slots.group(window, key)),
+          fetched.map(([window, key]) => collected.find(window, key)),
+          `${view.name}.${column}: the ${fetched.length} groups listed, merged over the actors (k ${k})`,
+        )
         compared++
       }
     }
