@@ -5,9 +5,9 @@
 // reference evaluator over the events sent: the answer gathers the partials of
 // all three nodes and merges the batch run that only the group's leader ran.
 import t from 'tap'
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { dropTopics, requireServices } from '../helpers/services.js'
+import { ask, startNode as startNodeWith } from '../helpers/nodes.js'
+import type { Answer, Node } from '../helpers/nodes.js'
 import { sameRows } from '../helpers/rows.js'
 import { records, validEvents } from '../helpers/stream.js'
 import { LOCAL_SERVICES } from '../../src/config.js'
@@ -35,49 +35,7 @@ const env = {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-interface Node {
-  port: number
-  child: ChildProcess
-  log: string
-  exited: Promise<number | null>
-}
-
-function startNode(port: number): Promise<Node> {
-  const child = spawn(process.execPath, ['bin/pulse.js', 'start', '--port', String(port), '--batch-at', `every ${BATCH_EVERY_S}s`, '--snapshot-every', '3s'], { env })
-  const node: Node = { port, child, log: '', exited: new Promise((r) => child.once('exit', (code) => r(code))) }
-  child.stdout!.on('data', (b: Buffer) => (node.log += b.toString()))
-  child.stderr!.on('data', (b: Buffer) => (node.log += b.toString()))
-  return new Promise((resolve, reject) => {
-    const wait = setInterval(() => {
-      if (node.log.includes('dashboard at')) {
-        clearInterval(wait)
-        resolve(node)
-      }
-    }, 100)
-    void node.exited.then((code) => {
-      clearInterval(wait)
-      reject(new Error(`node on ${port} exited (${code}) while starting: ${node.log.slice(-800)}`))
-    })
-  })
-}
-
-interface Answer {
-  rows: Array<Row & { source: string; exact: unknown }>
-  total: number
-  freshness: {
-    batch: { runId: string; publishedAt: string; durationMs: number } | null
-    speed: { lag: number | null }
-    cluster: { nodes: number; missing: string[]; unreachable: string[]; replaying: string[] } | null
-  }
-}
-
-async function ask(port: number, view: string): Promise<Answer> {
-  const res = await fetch(`http://127.0.0.1:${port}/api/views/${view}?limit=10000`).catch((err: Error) => {
-    throw new Error(`:${port} ${view}: ${err.message}`)
-  })
-  if (res.status !== 200) throw new Error(`${port} ${view}: HTTP ${res.status} ${await res.text()}`)
-  return (await res.json()) as Answer
-}
+const startNode = (port: number) => startNodeWith(['start', '--batch-at', `every ${BATCH_EVERY_S}s`, '--snapshot-every', '3s'], port, env)
 
 /** What each node's scheduler said, for a wait that timed out (CI keeps only a failure's own message). */
 const batchLines = (nodes: Node[]) =>

@@ -3,9 +3,9 @@
 // equals the reference evaluator over the records sent, because each answer
 // gathers both nodes' partials (no batch run here: the speed side is all of it).
 import t from 'tap'
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { dropTopics, requireServices } from '../helpers/services.js'
+import { ask, startNode as startNodeWith } from '../helpers/nodes.js'
+import type { Answer } from '../helpers/nodes.js'
 import { sameRows } from '../helpers/rows.js'
 import { records, validEvents } from '../helpers/stream.js'
 import { LOCAL_SERVICES } from '../../src/config.js'
@@ -30,45 +30,7 @@ const env = {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-interface Node {
-  port: number
-  child: ChildProcess
-  log: string
-  exited: Promise<number | null>
-}
-
-function startNode(port: number): Promise<Node> {
-  const child = spawn(process.execPath, ['bin/pulse.js', 'serve', '--port', String(port), '--batch-at', 'off', '--snapshot-every', '5s'], { env })
-  const node: Node = { port, child, log: '', exited: new Promise((r) => child.once('exit', (code) => r(code))) }
-  child.stdout!.on('data', (b: Buffer) => (node.log += b.toString()))
-  child.stderr!.on('data', (b: Buffer) => (node.log += b.toString()))
-  return new Promise((resolve, reject) => {
-    const wait = setInterval(() => {
-      if (node.log.includes('dashboard at')) {
-        clearInterval(wait)
-        resolve(node)
-      }
-    }, 100)
-    void node.exited.then((code) => {
-      clearInterval(wait)
-      reject(new Error(`node on ${port} exited (${code}) while starting: ${node.log.slice(-800)}`))
-    })
-  })
-}
-
-interface Answer {
-  rows: Array<Row & { source: string; exact: unknown }>
-  freshness: {
-    speed: { lag: number | null; partitions: number }
-    cluster: { nodes: number; missing: string[]; unreachable: string[]; replaying: string[] } | null
-  }
-}
-
-async function ask(port: number, view: string): Promise<Answer> {
-  const res = await fetch(`http://127.0.0.1:${port}/api/views/${view}?limit=10000`)
-  if (res.status !== 200) throw new Error(`${port} ${view}: HTTP ${res.status} ${await res.text()}`)
-  return (await res.json()) as Answer
-}
+const startNode = (port: number) => startNodeWith(['serve', '--batch-at', 'off', '--snapshot-every', '5s'], port, env)
 
 const whole = (a: Answer) => a.freshness.cluster !== null && a.freshness.cluster.nodes === 2 && a.freshness.cluster.missing.length === 0 && a.freshness.cluster.replaying.length === 0
 

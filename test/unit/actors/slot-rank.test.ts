@@ -8,23 +8,12 @@ import { CATALOG } from '../../../views/catalog/index.js'
 import { GroupCollector } from '../../../views/state/partial.js'
 import { RankedGroups, rankMeasure } from '../../../views/state/rank.js'
 import type { KeyTuple } from '../../../views/semantics.js'
-import { partitionFor } from '../../../src/kafka/partitioner.js'
-import { PartitionActor } from '../../../actors/partition-actor.js'
 import { SlotRanking } from '../../../actors/slot-rank.js'
 import { records } from '../../helpers/stream.js'
+import { applyOnOneThread } from '../../../bench/one-thread.js'
 
 const input = records(515, 30_000, { late: 0 })
-const actors = new Map<string, PartitionActor>()
-const offsets = new Map<string, number>()
-for (const r of input) {
-  const p = partitionFor(r.key ?? '', 2)
-  const id = `${r.topic}/${p}`
-  let a = actors.get(id)
-  if (a === undefined) actors.set(id, (a = new PartitionActor(r.topic, p)))
-  const o = offsets.get(id) ?? 0
-  offsets.set(id, o + 1)
-  a.apply(r.value, o)
-}
+const actors = applyOnOneThread(input, 2)
 
 t.test('phases 1 to 3 from the columns equal the phases over merged groups', async (t) => {
   let compared = 0
