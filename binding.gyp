@@ -7,8 +7,10 @@
         "native/binding/batch_ops.cc",
         "native/binding/column_ops.cc",
         "native/binding/hll_ops.cc",
+        "native/binding/scan_ops.cc",
         "native/core/batch_engine.cc",
         "native/core/column_sum.cc",
+        "native/core/event_scan.cc",
         "native/core/hash.cc",
         "native/core/hll.cc"
       ],

@@ -135,13 +135,37 @@ export class PartitionActor {
       c.invalid++
       return
     }
-    const e = v.event as unknown as EventRecord
-    if (!this.recent.add(e.event_id as string)) {
-      c.duplicates++
+    this.accept(v.event as unknown as EventRecord, v.eventTime)
+  }
+
+  /**
+   * `apply` for a record the native scanner read (actors/record-scan.ts): its
+   * fields in `e` (not kept past this call), its timestamp parsed to `time`.
+   */
+  applyFields(e: EventRecord, time: number, offset: number, now = Date.now()): void {
+    const c = this.counters
+    if (offset < this.nextOffset) {
+      c.replayed++
       return
     }
-    c.valid++
-    this.applyEvent(e, v.eventTime)
+    this.nextOffset = offset + 1
+    this.lastArrival = now
+    c.records++
+    if (!this.validator.checkScanned(this.topic, e, time)) {
+      c.invalid++
+      return
+    }
+    this.accept(e, time)
+  }
+
+  /** A valid event: counted once (dedupe), then applied. */
+  private accept(e: EventRecord, time: number): void {
+    if (!this.recent.add(e.event_id as string)) {
+      this.counters.duplicates++
+      return
+    }
+    this.counters.valid++
+    this.applyEvent(e, time)
   }
 
   private applyEvent(e: EventRecord, time: number): void {

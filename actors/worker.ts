@@ -19,7 +19,7 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { watchGcPauses } from './gc-pauses.js'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
-import { forEachRecord, isTextBatch } from './record-batch.js'
+import { RecordScanner } from './record-scan.js'
 import type { RecordBatch } from './record-batch.js'
 import type { GroupFilter } from './live-view.js'
 import { viewNamed } from '../views/catalog/index.js'
@@ -105,6 +105,8 @@ const options = data.actor
 /** Reads sent by the host and not yet begun here. */
 const readsWaiting = new Int32Array(data.reads)
 const actors = new Map<string, PartitionActor>()
+/** records → actors, without JSON.parse for the common record (one batch at a time: state tasks run in turn) */
+const scanner = new RecordScanner()
 const idOf = (topic: string, partition: number) => `${topic}/${partition}`
 
 function actor(topic: string, partition: number): PartitionActor {
@@ -164,17 +166,15 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 async function applySliced(task: Extract<Task, { op: 'apply' }>): Promise<number> {
   const a = actor(task.topic, task.partition)
-  const text = isTextBatch(task)
   const n = task.ends.length
   let now = Date.now()
-  const each = (value: Uint8Array | string, offset: number) => a.apply(value, offset, now)
   for (let from = 0; from < n; from += READ_CHECK) {
     if (from > 0) {
       if (Atomics.load(readsWaiting, 0) > 0) await turn()
       if (holds.size > 0) await unheld()
       now = Date.now()
     }
-    forEachRecord(task, each, from, Math.min(n, from + READ_CHECK), text)
+    scanner.applyBatch(a, task, from, Math.min(n, from + READ_CHECK), now)
   }
   return a.nextOffset
 }

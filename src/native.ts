@@ -39,8 +39,41 @@ export interface NativeBatchEngine {
   stats(): BatchEngineStats
 }
 
+/** Per topic, the record scanner's fields (actors/record-scan.ts). */
+export interface ScanTopicSpec {
+  names: string[]
+  /** per field: kept as a span of the record instead of interned */
+  span: boolean[]
+  /** the field parsed as the event time */
+  timestamp: number
+}
+
+/**
+ * The record scanner (native/core/event_scan.h): `scan` fills, for records
+ * [from, to) of a batch, `fields` tags, numbers and lengths per record from
+ * index 0, a status (0 scanned, 1 for the JSON path) and the event time per
+ * record, and appends strings interned meanwhile to `dict` (ids from 1).
+ */
+export interface NativeEventScanner {
+  scan(
+    topic: number,
+    data: Uint8Array,
+    ends: Uint32Array,
+    from: number,
+    to: number,
+    tags: Uint8Array,
+    nums: Float64Array,
+    lens: Uint32Array,
+    status: Uint8Array,
+    times: Float64Array,
+    dict: string[],
+  ): number
+  reset(): void
+}
+
 interface NativeBinding {
   BatchEngine: new (plan: object) => NativeBatchEngine
+  EventScanner: new (topics: ScanTopicSpec[]) => NativeEventScanner
   sumFloat64(values: Float64Array): ColumnSum
   hash64(value: string): [number, number]
   hllFromStrings(values: string[]): Uint8Array
@@ -108,5 +141,35 @@ export function createBatchEngine(plan: object): NativeBatchEngine {
   } catch (err) {
     if (err instanceof PulseError) throw err
     throw pulseError('PULSE_ERR_NATIVE_ARG', (err as Error).message)
+  }
+}
+
+/**
+ * A record scanner for the given topics. Its `scan` is checked here, once per
+ * call: the C++ side writes into the arrays without bounds checks of its own.
+ */
+export function createEventScanner(topics: ScanTopicSpec[]): NativeEventScanner {
+  for (const [i, t] of topics.entries()) {
+    if (t.names.length === 0 || t.names.length !== t.span.length || !(t.timestamp >= 0 && t.timestamp < t.names.length)) {
+      throw pulseError('PULSE_ERR_NATIVE_ARG', `topics[${i}]: names, span and timestamp do not agree`)
+    }
+  }
+  const scanner = new (native().EventScanner)(topics)
+  return {
+    scan(topic, data, ends, from, to, tags, nums, lens, status, times, dict) {
+      const fields = topics[topic]?.names.length
+      if (fields === undefined) throw pulseError('PULSE_ERR_NATIVE_ARG', `topic: no topic ${topic}`)
+      const n = to - from
+      if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to <= ends.length && n >= 0)) {
+        throw pulseError('PULSE_ERR_NATIVE_ARG', `from, to: [${from}, ${to}) is not within the batch's ${ends.length} records`)
+      }
+      if (to > 0 && ends[to - 1]! > data.length) throw pulseError('PULSE_ERR_NATIVE_ARG', 'ends: past the end of data')
+      for (let i = Math.max(1, from); i < to; i++) if (ends[i]! < ends[i - 1]!) throw pulseError('PULSE_ERR_NATIVE_ARG', `ends[${i}]: before ends[${i - 1}]`)
+      if (tags.length < n * fields || nums.length < n * fields || lens.length < n * fields) throw pulseError('PULSE_ERR_NATIVE_ARG', `tags, nums, lens: need ${n * fields} cells`)
+      if (status.length < n || times.length < n) throw pulseError('PULSE_ERR_NATIVE_ARG', `status, times: need ${n} entries`)
+      if (!Array.isArray(dict) || dict.length === 0) throw pulseError('PULSE_ERR_NATIVE_ARG', 'dict: expected an array with the entry for id 0')
+      return scanner.scan(topic, data, ends, from, to, tags, nums, lens, status, times, dict)
+    },
+    reset: () => scanner.reset(),
   }
 }

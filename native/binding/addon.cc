@@ -3,6 +3,7 @@
 #include "column_ops.h"
 #include "hll_ops.h"
 #include "batch_ops.h"
+#include "scan_ops.h"
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sumFloat64", Napi::Function::New(env, pulse_binding::SumFloat64, "sumFloat64"));
@@ -10,6 +11,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hllFromStrings", Napi::Function::New(env, pulse_binding::HllFromStrings, "hllFromStrings"));
   exports.Set("hllMerge", Napi::Function::New(env, pulse_binding::HllMerge, "hllMerge"));
   pulse_binding::InitBatchEngine(env, exports);
+  pulse_binding::InitEventScanner(env, exports);
   return exports;
 }
 

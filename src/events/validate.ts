@@ -124,7 +124,18 @@ export class EventValidator {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       return this.fail('value: not a JSON object')
     }
-    const e = parsed as Record<string, unknown>
+    return this.checkEvent(topic, parsed as Record<string, unknown>, undefined)
+  }
+
+  /**
+   * Validates an event whose fields were read from its record by the native
+   * scanner (actors/record-scan.ts), its timestamp already parsed to `time`.
+   */
+  checkScanned(topic: string, e: Record<string, unknown>, time: number): boolean {
+    return this.checkEvent(topic, e, time)
+  }
+
+  private checkEvent(topic: string, e: Record<string, unknown>, parsedTime: number | undefined): boolean {
     const id = e.event_id
     if (id === undefined || id === null) return this.fail('event_id: required')
     if (typeof id !== 'string' || id.length === 0 || id.length > ID_MAX) {
@@ -141,10 +152,13 @@ export class EventValidator {
           : `topic: unknown topic ${JSON.stringify(topic)}`,
       )
     }
-    const ts = e.timestamp
-    if (ts === undefined || ts === null) return this.fail('timestamp: required')
-    const time = typeof ts === 'string' ? parseInstant(ts) : NaN
-    if (time !== time) return this.fail('timestamp: not an ISO-8601 UTC instant')
+    let time = parsedTime
+    if (time === undefined) {
+      const ts = e.timestamp
+      if (ts === undefined || ts === null) return this.fail('timestamp: required')
+      time = typeof ts === 'string' ? parseInstant(ts) : NaN
+      if (time !== time) return this.fail('timestamp: not an ISO-8601 UTC instant')
+    }
     if (time < TIME_MIN || time >= TIME_MAX) {
       return this.fail('timestamp: must be between 2000-01-01 and 2100-01-01')
     }

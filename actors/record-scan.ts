@@ -1,0 +1,176 @@
+// A worker's way from a batch's bytes to its actors, without JSON.parse for the
+// common record. The native scanner (native/core/event_scan.h) lays out each
+// record's contract fields as tags and numbers, strings interned to ids whose
+// text reaches JavaScript once; here one reused object per topic (the cursor)
+// takes a record's fields, and the actor validates and applies it like a parsed
+// event. The cursor has one shape per topic, so every view's loads from it stay
+// monomorphic, where JSON.parse's objects come in as many shapes as the fields
+// producers add. A record the scanner cannot read with certainty goes through
+// the actor's JSON path as before, which also words why a record is invalid.
+//
+// Nothing may keep the cursor past the record: views keep values, never the event.
+import { ENVELOPE, EVENTS, TOPICS, typesOn } from '../src/events/contract.js'
+import type { Topic } from '../src/events/contract.js'
+import { createEventScanner } from '../src/native.js'
+import type { NativeEventScanner } from '../src/native.js'
+import type { EventRecord } from '../views/semantics.js'
+import type { PartitionActor } from './partition-actor.js'
+import { isTextBatch } from './record-batch.js'
+import type { RecordBatch } from './record-batch.js'
+
+/** Fields kept as spans of the record, not interned: unique per event. */
+const SPAN_FIELDS = new Set(['event_id', 'timestamp'])
+
+/** Interned strings held before the dictionary starts over (values already in the state are unaffected). */
+export const DICT_LIMIT = 1 << 19
+
+// the native tags (event_scan.h)
+const ABSENT = 0
+const NULL = 1
+const TRUE = 3
+const NUMBER = 4
+const INTERNED = 5
+const SPAN = 6
+
+/** The contract fields an event on `topic` may carry, envelope first: the cursor's fields. */
+export function topicFields(topic: Topic): string[] {
+  const names = new Set<string>(Object.keys(ENVELOPE))
+  for (const t of typesOn(topic)) for (const f of Object.keys(EVENTS[t].fields)) names.add(f)
+  return [...names]
+}
+
+interface Cursor extends Record<string, unknown> {
+  /** where the timestamp's text is, read only when asked for (views use the parsed time) */
+  $buf: Buffer
+  $at: number
+  $len: number
+}
+
+type Fill = (c: Cursor, tags: Uint8Array, nums: Float64Array, lens: Uint32Array, dict: string[], buf: Buffer, base: number) => void
+
+const IDENT = /^[a-z_][a-z0-9_]*$/
+
+/** The value of a field's tag and number as JSON.parse would have made it. */
+function valueSource(f: number): string {
+  const at = `base + ${f}`
+  return `(t = tags[${at}]) === ${INTERNED} ? dict[nums[${at}]] : t === ${NUMBER} ? nums[${at}] : t === ${SPAN} ? buf.latin1Slice(nums[${at}], nums[${at}] + lens[${at}]) : t === ${ABSENT} ? undefined : t === ${NULL} ? null : t === ${TRUE}`
+}
+
+/** A cursor class and its fill function for one topic, generated so each field is a named load and store. */
+function compileCursor(names: readonly string[]): { make: () => Cursor; fill: Fill } {
+  for (const n of names) if (!IDENT.test(n)) throw new Error(`field ${n}: not a plain identifier`)
+  const stamp = names.indexOf('timestamp')
+  const fields = names.filter((n) => n !== 'timestamp')
+  const init = fields.map((n) => `this.${n} = undefined`).join('; ')
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const Class = new Function(`return class ScannedEvent {
+    constructor() { ${init}; this.$buf = null; this.$at = 0; this.$len = 0 }
+    get timestamp() { return this.$buf.latin1Slice(this.$at, this.$at + this.$len) }
+  }`)() as new () => Cursor
+  const body = [
+    'let t',
+    ...names.map((n, f) => (n === 'timestamp' ? `c.$buf = buf; c.$at = nums[base + ${f}]; c.$len = lens[base + ${f}]` : `c.${n} = ${valueSource(f)}`)),
+  ]
+  if (stamp < 0) throw new Error('the contract has no timestamp field')
+  const fill = new Function('c', 'tags', 'nums', 'lens', 'dict', 'buf', 'base', body.join('\n')) as Fill
+  return { make: () => new Class(), fill }
+}
+
+interface TopicScan {
+  id: number
+  fields: number
+  cursor: Cursor
+  fill: Fill
+}
+
+/**
+ * One per worker. `applyBatch` runs a batch's records [from, to) through an
+ * actor; a batch is scanned once, on its first slice, so its records' layout
+ * stays valid while its later slices are applied (a worker applies one batch
+ * at a time).
+ */
+export class RecordScanner {
+  private readonly native: NativeEventScanner
+  private readonly topics = new Map<string, TopicScan>()
+  private dict: string[] = ['']
+  private tags = new Uint8Array(0)
+  private nums = new Float64Array(0)
+  private lens = new Uint32Array(0)
+  private status = new Uint8Array(0)
+  private times = new Float64Array(0)
+  /** the batch last scanned, its bytes as a Buffer, and whether its values are text */
+  private batch: RecordBatch | undefined
+  private buf: Buffer = Buffer.alloc(0)
+  private text: boolean | undefined
+  /** records that took the JSON path (tests, bench) */
+  fallbacks = 0
+
+  constructor() {
+    const specs = TOPICS.map((topic, id) => {
+      const names = topicFields(topic)
+      const { make, fill } = compileCursor(names)
+      this.topics.set(topic, { id, fields: names.length, cursor: make(), fill })
+      return { names, span: names.map((n) => SPAN_FIELDS.has(n)), timestamp: names.indexOf('timestamp') }
+    })
+    this.native = createEventScanner(specs)
+  }
+
+  /** Applies records [from, to) of `b` to `actor` (which owns b's partition). */
+  applyBatch(actor: PartitionActor, b: RecordBatch, from: number, to: number, now: number): void {
+    const topic = this.topics.get(b.topic)
+    if (topic === undefined) {
+      // not a contract topic: every record is invalid, as the JSON path says
+      this.fallback(actor, b, from, to, now)
+      return
+    }
+    if (this.batch !== b) this.scan(b, topic)
+    const { cursor, fill, fields } = topic
+    const { tags, nums, lens, status, times, dict, buf } = this
+    const offsets = b.offsets
+    for (let i = from; i < to; i++) {
+      if (status[i] === 0) {
+        fill(cursor, tags, nums, lens, dict, buf, i * fields)
+        actor.applyFields(cursor as EventRecord, times[i]!, offsets[i]!, now)
+      } else this.fallback(actor, b, i, i + 1, now)
+    }
+  }
+
+  private scan(b: RecordBatch, topic: TopicScan): void {
+    const n = b.ends.length
+    if (this.dict.length > DICT_LIMIT) {
+      this.native.reset()
+      this.dict = ['']
+    }
+    if (this.status.length < n) {
+      this.status = new Uint8Array(n)
+      this.times = new Float64Array(n)
+    }
+    const cells = n * topic.fields
+    if (this.tags.length < cells) {
+      this.tags = new Uint8Array(cells)
+      this.nums = new Float64Array(cells)
+      this.lens = new Uint32Array(cells)
+    }
+    this.native.scan(topic.id, b.data, b.ends, 0, n, this.tags, this.nums, this.lens, this.status, this.times, this.dict)
+    this.batch = b
+    this.buf = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength)
+    this.text = undefined
+  }
+
+  /** Records [from, to) through the actor's JSON path: as text when the whole batch is valid UTF-8, else as bytes. */
+  private fallback(actor: PartitionActor, b: RecordBatch, from: number, to: number, now: number): void {
+    if (this.batch !== b) {
+      this.batch = b
+      this.buf = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength)
+      this.text = undefined
+    }
+    const text = (this.text ??= isTextBatch(b))
+    const buf = this.buf
+    for (let i = from; i < to; i++) {
+      this.fallbacks++
+      const start = i === 0 ? 0 : b.ends[i - 1]!
+      const end = b.ends[i]!
+      actor.apply(text ? buf.toString('utf8', start, end) : buf.subarray(start, end), b.offsets[i]!, now)
+    }
+  }
+}
