@@ -105,7 +105,7 @@ export class RecordScanner {
   /** records that took the JSON path (tests, bench) */
   fallbacks = 0
 
-  constructor() {
+  constructor(private readonly dictLimit = DICT_LIMIT) {
     const specs = TOPICS.map((topic, id) => {
       const names = topicFields(topic)
       const { make, fill } = compileCursor(names)
@@ -137,7 +137,7 @@ export class RecordScanner {
 
   private scan(b: RecordBatch, topic: TopicScan): void {
     const n = b.ends.length
-    if (this.dict.length > DICT_LIMIT) {
+    if (this.dict.length > this.dictLimit) {
       this.native.reset()
       this.dict = ['']
     }
