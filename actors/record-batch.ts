@@ -28,10 +28,39 @@ export interface RawRecord {
   key?: Uint8Array | string | null
 }
 
+const encoder = new TextEncoder()
+
 const byteLength = (v: Uint8Array | string | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length)
 
 /** Copies each record's field back to back into a fresh, transferable buffer. */
 function packBytes(records: readonly RawRecord[], field: 'value' | 'key'): { data: Uint8Array; ends: Uint32Array } {
+  return packAscii(records, field) ?? packEach(records, field)
+}
+
+/**
+ * The common case of the embedded log: every record is text, and all of it
+ * ASCII. One join and one encoding for the batch, where asking each string for
+ * its UTF-8 length, then writing it, cost the consumer's thread about 1.5 µs a
+ * record. Undefined when a record is bytes, null or not ASCII.
+ */
+function packAscii(records: readonly RawRecord[], field: 'value' | 'key'): { data: Uint8Array; ends: Uint32Array } | undefined {
+  const n = records.length
+  const parts: string[] = new Array<string>(n)
+  const ends = new Uint32Array(n)
+  let pos = 0
+  for (let i = 0; i < n; i++) {
+    const v = records[i]![field]
+    if (typeof v !== 'string') return undefined
+    parts[i] = v
+    ends[i] = pos += v.length
+  }
+  const data = new Uint8Array(pos)
+  // a character outside ASCII takes more than one byte: the text no longer fits
+  const { read, written } = encoder.encodeInto(parts.join(''), data)
+  return read === pos && written === pos ? { data, ends } : undefined
+}
+
+function packEach(records: readonly RawRecord[], field: 'value' | 'key'): { data: Uint8Array; ends: Uint32Array } {
   let size = 0
   for (let i = 0; i < records.length; i++) size += byteLength(records[i]![field])
   // not Buffer.allocUnsafe: pooled buffers share an ArrayBuffer and cannot be transferred
