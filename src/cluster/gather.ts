@@ -45,8 +45,35 @@ export class ClusterSpeedSource implements SpeedSource {
     /** This node's member id in the group (undefined until it joined). */
     private readonly self: () => string | undefined,
     options: Partial<GatherOptions> = {},
+    /**
+     * Whether this node's own actors hold all of `partitions`, none of them
+     * still replaying, at the cutoff of the batch run it serves.
+     */
+    private readonly holdsAll: (partitions: readonly string[]) => boolean = () => false,
   ) {
     this.options = { ...DEFAULT_GATHER_OPTIONS, ...options }
+  }
+
+  /**
+   * Top-N by a threshold read (ranked-read.ts) while this node alone holds the
+   * group's state: by the membership read within the last seconds, it is the
+   * only member with partitions, and its actors hold every partition. Its own
+   * workers' answer is then the cluster's, and the read is submitted in the
+   * route's tick like a node's without a cluster. Otherwise undefined: top-N
+   * answers gather full reads, as the gather has no threshold protocol.
+   */
+  get rank(): SpeedSource['rank'] {
+    const local = this.local.rank
+    const c = this.membership.recent()
+    const me = this.self()
+    if (local === undefined || c === undefined || me === undefined || c.state !== 'Stable') return undefined
+    const holders = c.members.filter((m) => m.partitions.length > 0)
+    if (holders.length !== 1 || holders[0]!.memberId !== me || !this.holdsAll(c.partitions)) return undefined
+    return async (view, filter, measure, k) => {
+      const session = await local(view, filter, measure, k)
+      const coverage: Coverage = { nodes: 1, missing: [], unreachable: [], replaying: [] }
+      return { ...session, fetch: async (ids) => Object.assign(await session.fetch(ids), { coverage }) }
+    }
   }
 
   async query(view: string, filter: GroupFilter): Promise<ViewPartial & { coverage: Coverage }> {

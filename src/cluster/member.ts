@@ -41,8 +41,14 @@ export interface MemberOptions {
 
 export function clusterMember(o: MemberOptions): ClusterMember {
   const peer = localPeer(o.layer, o.batch, o.replaying)
-  const gatherer = new ClusterSpeedSource(speedSourceOf(o.layer, o.lag), peer, new ClusterMembership(o.kafka, o.groupId, o.topicPrefix), o.batch, o.memberId)
   const layer = o.layer
+  const holdsAll = (partitions: readonly string[]) => {
+    if (o.replaying().length > 0 || layer.cutoff !== (o.batch.current()?.cutoff ?? -Infinity)) return false
+    const mine = new Set(layer.partitions.map((p) => `${p.topic}/${p.partition}`))
+    return partitions.every((id) => mine.has(id))
+  }
+  const membership = new ClusterMembership(o.kafka, o.groupId, o.topicPrefix)
+  const gatherer = new ClusterSpeedSource(speedSourceOf(layer, o.lag), peer, membership, o.batch, o.memberId, {}, holdsAll)
   const side: SpeedSide = {
     get cutoff() {
       return layer.cutoff

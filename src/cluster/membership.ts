@@ -43,6 +43,16 @@ export class ClusterMembership {
     return this.pending
   }
 
+  /**
+   * The cached view without waiting: while younger than `maxAgeMs` as it is;
+   * up to `staleMs` old while a fresh one is asked for; older, undefined.
+   */
+  recent(staleMs = 5 * this.maxAgeMs): ClusterView | undefined {
+    const age = this.view === undefined ? Infinity : performance.now() - this.view.at
+    if (age >= this.maxAgeMs) void this.get().catch(() => undefined)
+    return age < staleMs ? this.view : undefined
+  }
+
   private async describe(): Promise<ClusterView> {
     if (this.admin === undefined) {
       const admin = this.kafka.admin()

@@ -28,18 +28,21 @@ export interface RankedRead {
 /** Threshold reads that fell back to a full read (a hold expired). */
 export const rankedFallbacks = { count: 0 }
 
-/** How a query is answered by a threshold read: the measure ranked, N, and the source that can. */
+/** How a query is answered by a threshold read: the measure ranked, N, the source, and its threshold read. */
 export interface ThresholdPlan {
   measure: number
   k: number
-  speed: SpeedSource & Required<Pick<SpeedSource, 'rank'>>
+  speed: SpeedSource
+  /** the source's `rank` as it was when planned (a cluster source offers one only while its node holds everything) */
+  rank: NonNullable<SpeedSource['rank']>
 }
 
 /** A plan when the query is a top-N a threshold read can answer exactly (rankMeasure), else undefined. */
 export function thresholdPlan(view: ViewDef, q: ViewQuery, speed: SpeedSource): ThresholdPlan | undefined {
-  if (q.top === undefined || q.order === undefined || speed.rank === undefined) return undefined
+  const rank = speed.rank
+  if (q.top === undefined || q.order === undefined || rank === undefined) return undefined
   const measure = rankMeasure(view, q.order.column, q.order.desc)
-  return measure < 0 ? undefined : { measure, k: q.top, speed: speed as ThresholdPlan['speed'] }
+  return measure < 0 ? undefined : { measure, k: q.top, speed, rank }
 }
 
 /**
@@ -57,7 +60,7 @@ export async function rankedRead(
 ): Promise<RankedRead> {
   const { speed, measure, k } = plan
   // submitted first, in the caller's tick: ordered against a cutoff move like any speed query
-  const opening = speed.rank(view.name, filter, measure, k)
+  const opening = plan.rank(view.name, filter, measure, k)
   const local = batch === undefined || batch.groups.size === 0 ? undefined : RankedGroups.of(view, measure, [...batch.groups.values()], [...batch.groups.keys()])
   let session: RankSession
   try {

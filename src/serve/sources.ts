@@ -50,8 +50,8 @@ export interface SpeedSource {
   lag?(): Promise<number | null>
   /**
    * Opens a threshold top-k read (views/state/rank.ts), submitted synchronously
-   * like `query`. A source without it (a cluster gather) answers top-N from
-   * full reads.
+   * like `query`. A source without it answers top-N from full reads: a cluster
+   * gather offers it only while its own node holds every partition.
    */
   rank?(view: string, filter: GroupFilter, measure: number, k: number): Promise<RankSession>
   /** Per worker, the threshold reads' holds (metrics). */
