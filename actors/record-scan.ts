@@ -11,6 +11,7 @@
 // Nothing may keep the cursor past the record: views keep values, never the event.
 import { ENVELOPE, EVENTS, TOPICS, typesOn } from '../src/events/contract.js'
 import type { Topic } from '../src/events/contract.js'
+import { pulseError } from '../src/errors.js'
 import { createEventScanner } from '../src/native.js'
 import type { NativeEventScanner } from '../src/native.js'
 import type { EventRecord } from '../views/semantics.js'
@@ -58,11 +59,11 @@ function valueSource(f: number): string {
 
 /** A cursor class and its fill function for one topic, generated so each field is a named load and store. */
 function compileCursor(topic: Topic, names: readonly string[]): { make: () => Cursor; fill: Fill } {
-  for (const n of names) if (!IDENT.test(n)) throw new Error(`field ${n}: not a plain identifier`)
-  const stamp = names.indexOf('timestamp')
+  // the contract's field names become source text: only plain identifiers may
+  for (const n of names) if (!IDENT.test(n)) throw pulseError('PULSE_ERR_INTERNAL', `${topic} field ${JSON.stringify(n)} is not a plain identifier`)
+  if (!names.includes('timestamp')) throw pulseError('PULSE_ERR_INTERNAL', `${topic} has no timestamp field`)
   const fields = names.filter((n) => n !== 'timestamp')
   const init = fields.map((n) => `this.${n} = undefined`).join('; ')
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const Class = new Function(`return class ScannedEvent {
     constructor() { ${init}; this.$buf = null; this.$at = 0; this.$len = 0 }
     get timestamp() { return this.$buf.latin1Slice(this.$at, this.$at + this.$len) }
@@ -71,7 +72,6 @@ function compileCursor(topic: Topic, names: readonly string[]): { make: () => Cu
     'let t',
     ...names.map((n, f) => (n === 'timestamp' ? `c.$buf = buf; c.$at = nums[base + ${f}]; c.$len = lens[base + ${f}]` : `c.${n} = ${valueSource(f)}`)),
   ]
-  if (stamp < 0) throw new Error('the contract has no timestamp field')
   // named, so that it shows in profiles
   const fill = new Function(`return function fill_${topic}(c, tags, nums, lens, dict, buf, base) {\n${body.join('\n')}\n}`)() as Fill
   return { make: () => new Class(), fill }
@@ -103,8 +103,6 @@ export class RecordScanner {
   private batch: RecordBatch | undefined
   private buf: Buffer = Buffer.alloc(0)
   private text: boolean | undefined
-  /** records that took the JSON path (tests, bench) */
-  fallbacks = 0
 
   constructor(private readonly dictLimit = DICT_LIMIT) {
     const specs = TOPICS.map((topic, id) => {
@@ -168,7 +166,6 @@ export class RecordScanner {
     const text = (this.text ??= isTextBatch(b))
     const buf = this.buf
     for (let i = from; i < to; i++) {
-      this.fallbacks++
       const start = i === 0 ? 0 : b.ends[i - 1]!
       const end = b.ends[i]!
       actor.apply(text ? buf.toString('utf8', start, end) : buf.subarray(start, end), b.offsets[i]!, now)

@@ -64,7 +64,10 @@ class Scanner : public Napi::ObjectWrap<Scanner> {
     for (uint32_t id = dict.Length(); id <= size; ++id) {
       const std::string_view text = scanner_->Text(id);
       napi_value s;
-      napi_create_string_latin1(env, text.data(), text.size(), &s);
+      if (napi_create_string_latin1(env, text.data(), text.size(), &s) != napi_ok) {
+        Napi::Error::New(env, "could not make a string of an interned value").ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
       dict.Set(id, Napi::Value(env, s));
     }
     return Napi::Number::New(env, size);

@@ -158,6 +158,21 @@ t.test('crafted records: what the scanner reads is what JSON.parse reads, and th
   agree(t, 'auth_topic', [Buffer.from([0xff, 0x7b, 0x7d]), Buffer.concat([Buffer.from(auth('').slice(0, 40)), Buffer.from([0xc3])])])
 })
 
+t.test('timestamps: the scanner parses exactly the instants parseInstant does, to the same time', async (t) => {
+  const rng = new Rng(9)
+  const pad = (n: number, w: number) => String(n).padStart(w, '0')
+  const stamps: string[] = ['0000-03-01T00:00:00Z', '1999-12-31T23:59:59.999Z', '2000-02-29T12:00:00.5Z', '2100-02-29T00:00:00Z', '2024-13-01T00:00:00Z', '2024-00-10T00:00:00Z', '2024-04-31T00:00:00Z', '2024-04-30T24:00:00Z', '2024-04-30T23:60:00Z', '2024-04-30T23:59:60Z', '2024-04-30T23:59:59.Z', '2024-04-30 23:59:59Z', '2024-04-30T23:59:59+00:00']
+  for (let i = 0; i < 3000; i++) {
+    const year = 1900 + rng.int(250)
+    const base = `${pad(year, 4)}-${pad(1 + rng.int(12), 2)}-${pad(1 + rng.int(31), 2)}T${pad(rng.int(25), 2)}:${pad(rng.int(61), 2)}:${pad(rng.int(61), 2)}`
+    const digits = rng.int(5)
+    stamps.push(`${base}${digits === 0 ? '' : '.' + pad(rng.int(10 ** Math.min(digits, 3)), Math.min(digits, 3)) + (digits > 3 ? '0' : '')}Z`)
+  }
+  const values = stamps.map((ts) => `{"event_id":"e1","event_type":"SIGNUP","timestamp":"${ts}","user_id":"u1"}`)
+  const scanned = agree(t, 'auth_topic', values)
+  t.ok(scanned > 1000, `${scanned} of ${values.length} parsed by the scanner`)
+})
+
 /** Generated records per topic, with the generator's faults (invalid records, duplicates, late events). */
 async function generated(count: number, seed: number): Promise<GeneratedRecord[]> {
   const mem = new MemorySink()
