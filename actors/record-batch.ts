@@ -37,27 +37,39 @@ function packBytes(records: readonly RawRecord[], field: 'value' | 'key'): { dat
   return packAscii(records, field) ?? packEach(records, field)
 }
 
+/** Records joined per encoding: their text stays a young-generation string (well under V8's 128 KB large-object size). */
+const JOIN = 128
+
 /**
  * The common case of the embedded log: every record is text, and all of it
- * ASCII. One join and one encoding for the batch, where asking each string for
- * its UTF-8 length, then writing it, cost the consumer's thread about 1.5 µs a
- * record. Undefined when a record is bytes, null or not ASCII.
+ * ASCII. Records are joined JOIN at a time and encoded in one call each, where
+ * asking each string for its UTF-8 length, then writing it, cost the consumer's
+ * thread about 1.5 µs a record. (Joining the whole batch made strings of
+ * hundreds of KB, each a large object for the serving thread's collector.)
+ * Undefined when a record is bytes, null or not ASCII.
  */
 function packAscii(records: readonly RawRecord[], field: 'value' | 'key'): { data: Uint8Array; ends: Uint32Array } | undefined {
   const n = records.length
-  const parts: string[] = new Array<string>(n)
   const ends = new Uint32Array(n)
   let pos = 0
   for (let i = 0; i < n; i++) {
     const v = records[i]![field]
     if (typeof v !== 'string') return undefined
-    parts[i] = v
     ends[i] = pos += v.length
   }
   const data = new Uint8Array(pos)
-  // a character outside ASCII takes more than one byte: the text no longer fits
-  const { read, written } = encoder.encodeInto(parts.join(''), data)
-  return read === pos && written === pos ? { data, ends } : undefined
+  const parts: string[] = []
+  for (let from = 0; from < n; from += JOIN) {
+    const to = Math.min(n, from + JOIN)
+    parts.length = 0
+    for (let i = from; i < to; i++) parts.push(records[i]![field] as string)
+    const start = from === 0 ? 0 : ends[from - 1]!
+    const size = ends[to - 1]! - start
+    // a character outside ASCII takes more than one byte: the text no longer fits
+    const { read, written } = encoder.encodeInto(parts.join(''), data.subarray(start, start + size))
+    if (read !== size || written !== size) return undefined
+  }
+  return { data, ends }
 }
 
 function packEach(records: readonly RawRecord[], field: 'value' | 'key'): { data: Uint8Array; ends: Uint32Array } {

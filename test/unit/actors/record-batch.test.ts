@@ -40,6 +40,17 @@ t.test('a record that is not valid UTF-8 on its own reaches the validator as byt
   t.ok(unpack(bad)[0]!.value instanceof Uint8Array)
 })
 
+t.test('text batches of several hundred records round trip, ASCII or not anywhere in them', async (t) => {
+  const ascii = Array.from({ length: 700 }, (_, i) => ({ value: `{"n":${i},"pad":"${'x'.repeat(i % 37)}"}`, offset: 1000 + i }))
+  t.same(unpack(packRecords('video_topic', 1, ascii)), ascii, 'all ASCII: joined and encoded a slice at a time')
+  for (const at of [0, 127, 128, 699]) {
+    const mixed = ascii.map((r, i) => (i === at ? { ...r, value: `{"name":"Zoë ${i}"}` } : r))
+    const b = packRecords('video_topic', 1, mixed)
+    t.equal(b.data.length, Buffer.byteLength(mixed.map((r) => r.value).join('')), `non-ASCII record ${at}: every byte packed`)
+    t.same(unpack(b), mixed, `non-ASCII record ${at}: round trip`)
+  }
+})
+
 t.test('recent ids: a bounded horizon, oldest first', async (t) => {
   const r = new RecentIds(3)
   t.ok(r.add('a'))
