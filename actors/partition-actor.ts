@@ -122,17 +122,10 @@ export class PartitionActor {
 
   /** Applies the record at `offset` (raw value bytes or text) unless already applied. */
   apply(value: Uint8Array | string, offset: number, now = Date.now()): void {
-    const c = this.counters
-    if (offset < this.nextOffset) {
-      c.replayed++
-      return
-    }
-    this.nextOffset = offset + 1
-    this.lastArrival = now
-    c.records++
+    if (!this.take(offset, now)) return
     const v = this.validator
     if (!v.check(this.topic, value)) {
-      c.invalid++
+      this.counters.invalid++
       return
     }
     this.accept(v.event as unknown as EventRecord, v.eventTime)
@@ -143,19 +136,24 @@ export class PartitionActor {
    * fields in `e` (not kept past this call), its timestamp parsed to `time`.
    */
   applyFields(e: EventRecord, time: number, offset: number, now = Date.now()): void {
-    const c = this.counters
-    if (offset < this.nextOffset) {
-      c.replayed++
-      return
-    }
-    this.nextOffset = offset + 1
-    this.lastArrival = now
-    c.records++
+    if (!this.take(offset, now)) return
     if (!this.validator.checkScanned(this.topic, e, time)) {
-      c.invalid++
+      this.counters.invalid++
       return
     }
     this.accept(e, time)
+  }
+
+  /** Moves past the record at `offset`; false when it is already applied (a replay). */
+  private take(offset: number, now: number): boolean {
+    if (offset < this.nextOffset) {
+      this.counters.replayed++
+      return false
+    }
+    this.nextOffset = offset + 1
+    this.lastArrival = now
+    this.counters.records++
+    return true
   }
 
   /** A valid event: counted once (dedupe), then applied. */
