@@ -74,6 +74,10 @@ function agree(t: Test, topic: Topic, values: readonly (string | Uint8Array)[], 
   let scanned = 0
   const wrong: string[] = []
   for (const [i, s] of seen.entries()) {
+    if (s === undefined) {
+      wrong.push(`record ${i}: never handed to the actor`)
+      continue
+    }
     const want = expected(topic, values[i]!)
     const text = typeof values[i] === 'string' ? (values[i] as string) : `bytes ${Buffer.from(values[i]!).toString('hex')}`
     if (s.verdict !== want.verdict || s.reason !== want.reason) wrong.push(`${text}: ${s.verdict} ${s.reason} / JSON path: ${want.verdict} ${want.reason}`)
@@ -88,6 +92,7 @@ function agree(t: Test, topic: Topic, values: readonly (string | Uint8Array)[], 
     }
     if (want.verdict && !Object.is(s.time, want.time)) wrong.push(`${text}: time ${s.time}, JSON path ${want.time}`)
   }
+  if (seen.length !== values.length) wrong.push(`${seen.length} records handed to the actor, ${values.length} sent`)
   t.same(wrong.slice(0, 5), [], `${topic}: ${values.length} records agree with the JSON path (${scanned} scanned)`)
   return scanned
 }
