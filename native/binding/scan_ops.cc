@@ -1,6 +1,6 @@
 // Binding layer of the record scanner. The batch's bytes and the output arrays
 // are typed arrays read and written in place; sizes are checked in TypeScript
-// (actors/record-scan.ts) before the call. Strings interned during a scan reach
+// (src/native.ts, createEventScanner) before the call. Strings interned during a scan reach
 // JavaScript once each, appended to the caller's dictionary array.
 #include "scan_ops.h"
 
