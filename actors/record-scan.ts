@@ -151,6 +151,11 @@ export class RecordScanner {
       this.lens = new Uint32Array(cells)
     }
     this.native.scan(topic.id, b.data, b.ends, 0, n, this.tags, this.nums, this.lens, this.status, this.times, this.dict)
+    this.use(b)
+  }
+
+  /** Makes `b` the batch at hand: its bytes as a Buffer; whether it is text, not yet known. */
+  private use(b: RecordBatch): void {
     this.batch = b
     this.buf = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength)
     this.text = undefined
@@ -158,11 +163,7 @@ export class RecordScanner {
 
   /** Records [from, to) through the actor's JSON path: as text when the whole batch is valid UTF-8, else as bytes. */
   private fallback(actor: PartitionActor, b: RecordBatch, from: number, to: number, now: number): void {
-    if (this.batch !== b) {
-      this.batch = b
-      this.buf = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength)
-      this.text = undefined
-    }
+    if (this.batch !== b) this.use(b)
     const text = (this.text ??= isTextBatch(b))
     const buf = this.buf
     for (let i = from; i < to; i++) {

@@ -3,12 +3,26 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import type { Row } from '../../views/evaluate.js'
+import { LOCAL_SERVICES } from '../../src/config.js'
 
 export interface Node {
   port: number
   child: ChildProcess
   log: string
   exited: Promise<number | null>
+}
+
+/** The environment of a multi-node test's processes: the local Kafka and S3, the run's own topics and store prefix, 4 partitions. */
+export function nodeEnv(run: string) {
+  return {
+    ...process.env,
+    PULSE_KAFKA_BROKERS: LOCAL_SERVICES.kafka.brokers.join(','),
+    PULSE_S3_ENDPOINT: LOCAL_SERVICES.s3.endpoint,
+    PULSE_TOPIC_PREFIX: `${run}.`,
+    PULSE_STORE_PREFIX: `test-runs/${run}/`,
+    PULSE_PARTITIONS: '4',
+    PULSE_HTTP_HOST: '127.0.0.1',
+  }
 }
 
 /** Starts `pulse <args> --port <port>` and resolves once it prints its dashboard address. */

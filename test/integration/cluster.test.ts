@@ -6,7 +6,7 @@
 // all three nodes and merges the batch run that only the group's leader ran.
 import t from 'tap'
 import { dropTopics, requireServices } from '../helpers/services.js'
-import { ask, startNode as startNodeWith } from '../helpers/nodes.js'
+import { ask, nodeEnv, startNode as startNodeWith } from '../helpers/nodes.js'
 import type { Answer, Node } from '../helpers/nodes.js'
 import { sameRows } from '../helpers/rows.js'
 import { records, validEvents } from '../helpers/stream.js'
@@ -24,15 +24,7 @@ const topicPrefix = `${run}.`
 t.teardown(dropTopics(topicPrefix))
 const PORTS = [18181, 18182, 18183]
 const BATCH_EVERY_S = 20
-const env = {
-  ...process.env,
-  PULSE_KAFKA_BROKERS: LOCAL_SERVICES.kafka.brokers.join(','),
-  PULSE_S3_ENDPOINT: LOCAL_SERVICES.s3.endpoint,
-  PULSE_TOPIC_PREFIX: topicPrefix,
-  PULSE_STORE_PREFIX: `test-runs/${run}/`,
-  PULSE_PARTITIONS: '4',
-  PULSE_HTTP_HOST: '127.0.0.1',
-}
+const env = nodeEnv(run)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const startNode = (port: number) => startNodeWith(['start', '--batch-at', `every ${BATCH_EVERY_S}s`, '--snapshot-every', '3s'], port, env)

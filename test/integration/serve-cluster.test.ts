@@ -6,7 +6,7 @@
 // top-N queries by threshold reads of its own workers, as the reference ranks.
 import t from 'tap'
 import { dropTopics, requireServices } from '../helpers/services.js'
-import { ask, startNode as startNodeWith } from '../helpers/nodes.js'
+import { ask, nodeEnv, startNode as startNodeWith } from '../helpers/nodes.js'
 import type { Answer, Node } from '../helpers/nodes.js'
 import { sameRows } from '../helpers/rows.js'
 import { records, validEvents } from '../helpers/stream.js'
@@ -25,15 +25,7 @@ const run = `servecl${Date.now().toString(36)}`
 const topicPrefix = `${run}.`
 t.teardown(dropTopics(topicPrefix))
 const PORTS = [18191, 18192]
-const env = {
-  ...process.env,
-  PULSE_KAFKA_BROKERS: LOCAL_SERVICES.kafka.brokers.join(','),
-  PULSE_S3_ENDPOINT: LOCAL_SERVICES.s3.endpoint,
-  PULSE_TOPIC_PREFIX: topicPrefix,
-  PULSE_STORE_PREFIX: `test-runs/${run}/`,
-  PULSE_PARTITIONS: '4',
-  PULSE_HTTP_HOST: '127.0.0.1',
-}
+const env = nodeEnv(run)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const startNode = (port: number) => startNodeWith(['serve', '--batch-at', 'off', '--snapshot-every', '5s'], port, env)
