@@ -280,6 +280,41 @@ async function s3Up() {
   await waitReady('s3', started, () => httpAnswers(`http://${HOST}:${S3_PORT}/`))
 }
 
+/**
+ * The bucket must exist on whichever server answers, also one reused from an
+ * earlier start whose data folder was deleted since (S3Proxy then answers
+ * every request on the bucket with NoSuchBucket): create it when missing.
+ */
+async function ensureBucket() {
+  let s3
+  // the SDK's notice about its future Node versions says nothing about the services
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+  try {
+    s3 = await import('@aws-sdk/client-s3')
+  } catch {
+    return say('s3: @aws-sdk/client-s3 not installed yet (npm install); bucket not checked')
+  }
+  const client = new s3.S3Client({
+    endpoint: `http://${HOST}:${S3_PORT}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'pulse', secretAccessKey: 'pulse-secret' },
+  })
+  try {
+    await client.send(new s3.HeadBucketCommand({ Bucket: BUCKET }))
+  } catch (err) {
+    if (err?.$metadata?.httpStatusCode !== 404) fail(`s3: bucket ${BUCKET} at http://${HOST}:${S3_PORT} cannot be checked: ${err?.name ?? err}`)
+    try {
+      await client.send(new s3.CreateBucketCommand({ Bucket: BUCKET }))
+      say(`s3: bucket ${BUCKET} was missing; created it`)
+    } catch (e) {
+      fail(`s3: bucket ${BUCKET} is missing at http://${HOST}:${S3_PORT} and cannot be created: ${e?.name ?? e}`)
+    }
+  } finally {
+    client.destroy()
+  }
+}
+
 async function httpAnswers(url) {
   try {
     await fetch(url, { signal: AbortSignal.timeout(1000) })
@@ -328,6 +363,7 @@ async function main(cmd) {
     case 'up':
       await kafkaUp()
       await s3Up()
+      await ensureBucket()
       return 0
     case 'down':
       await stop('kafka')
