@@ -172,12 +172,29 @@ export function addSource(def: ViewDef, layout = TableLayout.of(def)): string | 
   return lines.join('\n')
 }
 
+type SharedAdd = (host: ViewHost, ops: readonly MeasureOps<unknown>[], e: EventRecord, time: number) => void
+
+/**
+ * Generated functions by their source: one per view definition in a thread,
+ * whatever the number of actors. A function of each actor's own would be
+ * optimised once per actor (about a dozen per worker), and that compiling,
+ * tens of milliseconds per function, took a large part of a worker's first
+ * seconds.
+ */
+const compiled = new Map<string, SharedAdd>()
+
+/** How many distinct functions this thread has generated (tests). */
+export const generatedFunctions = (): number => compiled.size
+
 /** A view's generated `add`, bound to its LiveView; undefined when a key column needs the generic path. */
 export function compileAdd(def: ViewDef, host: ViewHost, ops: readonly MeasureOps<unknown>[], layout: TableLayout): AddFn | undefined {
   const body = addSource(def, layout)
   if (body === undefined) return undefined
   // the function's name shows in profiles
   const name = `add_${def.name.replace(/\W/g, '_')}`
-  const make = new Function('host', 'ops', 'H', `return function ${name}(e, time) {\n${body}\n}`) as (h: ViewHost, o: readonly MeasureOps<unknown>[], helpers: typeof HELPERS) => AddFn
-  return make(host, ops, HELPERS)
+  const source = `return function ${name}(host, ops, e, time) {\n${body}\n}`
+  let add = compiled.get(source)
+  if (add === undefined) compiled.set(source, (add = (new Function('H', source) as (helpers: typeof HELPERS) => SharedAdd)(HELPERS)))
+  const shared = add
+  return (e, time) => shared(host, ops, e, time)
 }

@@ -5,7 +5,7 @@ import { CATALOG } from '../../../views/catalog/index.js'
 import { serializePartial } from '../../../views/state/partial.js'
 import { EventValidator } from '../../../src/events/validate.js'
 import { LiveView } from '../../../actors/live-view.js'
-import { addSource } from '../../../actors/view-compiler.js'
+import { addSource, generatedFunctions } from '../../../actors/view-compiler.js'
 import type { EventRecord } from '../../../views/semantics.js'
 import { records } from '../../helpers/stream.js'
 
@@ -34,6 +34,31 @@ t.test('every view: generated add = interpreted add, byte for byte', async (t) =
   }
   // only `each` keys (profile_field_changes) take the interpreted path
   t.equal(generated, CATALOG.length - 1, 'views with generated code')
+})
+
+t.test('views of one definition share one generated function, each with its own groups', async (t) => {
+  const def = CATALOG.find((d) => d.name === 'video_realtime_popular_videos')!
+  const events = byTopic.get(def.topic)!
+  const half = events.length >> 1
+  new LiveView(def)
+  const before = generatedFunctions()
+  const views = Array.from({ length: 12 }, () => new LiveView(def))
+  t.equal(generatedFunctions(), before, 'twelve more views of it generate nothing new')
+  const [a, b] = views as [LiveView, LiveView]
+  const refA = new LiveView(def)
+  const refB = new LiveView(def)
+  events.forEach(([e, time], i) => {
+    if (i < half) {
+      a.add(e, time)
+      refA.addGeneric(e, time)
+    } else {
+      b.add(e, time)
+      refB.addGeneric(e, time)
+    }
+  })
+  t.same(serializePartial(def, a.partial()), serializePartial(def, refA.partial()), 'the first view holds the first half alone')
+  t.same(serializePartial(def, b.partial()), serializePartial(def, refB.partial()), 'the second view holds the second half alone')
+  t.equal(views[2]!.groups, 0, 'a view fed nothing has no groups')
 })
 
 t.test('generated code reads as the definition says', async (t) => {
