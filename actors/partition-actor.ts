@@ -120,15 +120,20 @@ export class PartitionActor {
     return this.eventWatermark + (this.lastArrival > 0 && quiet > this.options.idleMs ? quiet - this.options.idleMs : 0)
   }
 
-  /** Applies the record at `offset` (raw value bytes or text) unless already applied. */
-  apply(value: Uint8Array | string, offset: number, now = Date.now()): void {
+  /**
+   * Applies the record at `offset` (raw value bytes or text) unless already
+   * applied. `adopt` may copy a valid event's fields into an object of the
+   * caller's (the scanner's cursor: actors/record-scan.ts).
+   */
+  apply(value: Uint8Array | string, offset: number, now = Date.now(), adopt?: (parsed: EventRecord) => EventRecord): void {
     if (!this.take(offset, now)) return
     const v = this.validator
     if (!v.check(this.topic, value)) {
       this.counters.invalid++
       return
     }
-    this.accept(v.event as unknown as EventRecord, v.eventTime)
+    const e = v.event as unknown as EventRecord
+    this.accept(adopt === undefined ? e : adopt(e), v.eventTime)
   }
 
   /**

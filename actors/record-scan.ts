@@ -3,7 +3,8 @@
 // record's contract fields as tags and numbers, strings interned to ids whose
 // text reaches JavaScript once; here one reused object per topic (the cursor)
 // takes a record's fields, and the actor validates and applies it like a parsed
-// event. The cursor has one shape per topic, so every view's loads from it stay
+// event. Every topic's cursor has the one shape of a class holding all contract
+// fields, so the loads from it in views and in the actor's shared code stay
 // monomorphic, where JSON.parse's objects come in as many shapes as the fields
 // producers add. A record the scanner cannot read with certainty goes through
 // the actor's JSON path as before, which also words why a record is invalid.
@@ -58,17 +59,24 @@ function valueSource(f: number): string {
   return `(t = tags[${at}]) === ${INTERNED} ? dict[nums[${at}]] : t === ${NUMBER} ? nums[${at}] : t === ${SPAN} ? buf.latin1Slice(nums[${at}], nums[${at}] + lens[${at}]) : t === ${ABSENT} ? undefined : t === ${NULL} ? null : t === ${TRUE}`
 }
 
-/** A cursor class and its fill function for one topic, generated so each field is a named load and store. */
-function compileCursor(topic: Topic, names: readonly string[]): { make: () => Cursor; fill: Fill } {
-  // the contract's field names become source text: only plain identifiers may
-  for (const n of names) if (!IDENT.test(n)) throw pulseError('PULSE_ERR_INTERNAL', `${topic} field ${JSON.stringify(n)} is not a plain identifier`)
-  if (!names.includes('timestamp')) throw pulseError('PULSE_ERR_INTERNAL', `${topic} has no timestamp field`)
-  const fields = names.filter((n) => n !== 'timestamp')
-  const init = fields.map((n) => `this.${n} = undefined`).join('; ')
-  const Class = new Function(`return class ScannedEvent {
+/**
+ * The cursor class: every contract field of every topic, so that a worker's
+ * cursors, whatever their topic, share one hidden class. Code shared by all
+ * actors (validation, dedupe, pairings) then sees one shape of event where six
+ * per-topic classes made its property loads polymorphic, and V8 kept
+ * recompiling it as each new class arrived.
+ */
+function compileCursorClass(names: readonly string[]): new () => Cursor {
+  const init = names.filter((n) => n !== 'timestamp').map((n) => `this.${n} = undefined`).join('; ')
+  return new Function(`return class ScannedEvent {
     constructor() { ${init}; this.$buf = null; this.$at = 0; this.$len = 0 }
     get timestamp() { return this.$buf.latin1Slice(this.$at, this.$at + this.$len) }
   }`)() as new () => Cursor
+}
+
+/** The fill function of one topic, generated so each field is a named load and store. */
+function compileFill(topic: Topic, names: readonly string[], Class: new () => Cursor): Fill {
+  if (!names.includes('timestamp')) throw pulseError('PULSE_ERR_INTERNAL', `${topic} has no timestamp field`)
   const body = [
     'let t',
     ...names.map((n, f) => (n === 'timestamp' ? `c.$buf = buf; c.$at = nums[base + ${f}]; c.$len = lens[base + ${f}]` : `c.${n} = ${valueSource(f)}`)),
@@ -76,7 +84,20 @@ function compileCursor(topic: Topic, names: readonly string[]): { make: () => Cu
   // named, so that it shows in profiles
   const fill = new Function(`return function fill_${topic}(c, tags, nums, lens, dict, buf, base) {\n${body.join('\n')}\n}`)() as Fill
   warm(fill, new Class(), names.length)
-  return { make: () => new Class(), fill }
+  return fill
+}
+
+type Adopt = (c: Cursor, parsed: EventRecord) => EventRecord
+
+/**
+ * Copies a parsed, valid event's contract fields into a cursor, so that what
+ * JSON.parse made (a profile update's list of fields, a faulty record's repair)
+ * reaches the actor in the cursor's shape too. The timestamp of a valid event
+ * is ISO-8601 text: ASCII, the same read back through latin1.
+ */
+function compileAdopt(topic: Topic, names: readonly string[]): Adopt {
+  const body = names.map((n) => (n === 'timestamp' ? 'const ts = Buffer.from(p.timestamp, "latin1"); c.$buf = ts; c.$at = 0; c.$len = ts.length' : `c.${n} = p.${n}`))
+  return new Function('Buffer', `return function adopt_${topic}(c, p) {\n${body.join('\n')}\nreturn c\n}`)(Buffer) as Adopt
 }
 
 /**
@@ -107,6 +128,8 @@ interface TopicScan {
   fields: number
   cursor: Cursor
   fill: Fill
+  /** adopt, bound to the cursor */
+  adopt: (parsed: EventRecord) => EventRecord
 }
 
 /**
@@ -130,10 +153,16 @@ export class RecordScanner {
   private text: boolean | undefined
 
   constructor(private readonly dictLimit = DICT_LIMIT) {
+    const fieldsOf = TOPICS.map(topicFields)
+    const all = [...new Set(fieldsOf.flat())]
+    // the contract's field names become source text: only plain identifiers may
+    for (const n of all) if (!IDENT.test(n)) throw pulseError('PULSE_ERR_INTERNAL', `contract field ${JSON.stringify(n)} is not a plain identifier`)
+    const Class = compileCursorClass(all)
     const specs = TOPICS.map((topic, id) => {
-      const names = topicFields(topic)
-      const { make, fill } = compileCursor(topic, names)
-      this.topics.set(topic, { id, fields: names.length, cursor: make(), fill })
+      const names = fieldsOf[id]!
+      const cursor = new Class()
+      const adopt = compileAdopt(topic, names)
+      this.topics.set(topic, { id, fields: names.length, cursor, fill: compileFill(topic, names, Class), adopt: (p) => adopt(cursor, p) })
       return { names, span: names.map((n) => SPAN_FIELDS.has(n)), timestamp: names.indexOf('timestamp') }
     })
     this.native = createEventScanner(specs)
@@ -155,7 +184,7 @@ export class RecordScanner {
       if (status[i] === 0) {
         fill(cursor, tags, nums, lens, dict, buf, i * fields)
         actor.applyFields(cursor as EventRecord, times[i]!, offsets[i]!, now)
-      } else this.fallback(actor, b, i, i + 1, now)
+      } else this.fallback(actor, b, i, i + 1, now, topic.adopt)
     }
   }
 
@@ -187,14 +216,14 @@ export class RecordScanner {
   }
 
   /** Records [from, to) through the actor's JSON path: as text when the whole batch is valid UTF-8, else as bytes. */
-  private fallback(actor: PartitionActor, b: RecordBatch, from: number, to: number, now: number): void {
+  private fallback(actor: PartitionActor, b: RecordBatch, from: number, to: number, now: number, adopt?: (parsed: EventRecord) => EventRecord): void {
     if (this.batch !== b) this.use(b)
     const text = (this.text ??= isTextBatch(b))
     const buf = this.buf
     for (let i = from; i < to; i++) {
       const start = i === 0 ? 0 : b.ends[i - 1]!
       const end = b.ends[i]!
-      actor.apply(text ? buf.toString('utf8', start, end) : buf.subarray(start, end), b.offsets[i]!, now)
+      actor.apply(text ? buf.toString('utf8', start, end) : buf.subarray(start, end), b.offsets[i]!, now, adopt)
     }
   }
 }
