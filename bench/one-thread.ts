@@ -11,25 +11,37 @@ import { RecordScanner } from '../actors/record-scan.js'
 
 const BATCH = 2048
 
-export function applyOnOneThread(records: readonly GeneratedRecord[], partitions: number): Map<string, PartitionActor> {
-  const pending = new Map<string, { topic: string; partition: number; records: RawRecord[] }>()
-  for (const r of records) {
-    const p = partitionFor(r.key, partitions)
-    const id = `${r.topic}/${p}`
-    let q = pending.get(id)
-    if (q === undefined) pending.set(id, (q = { topic: r.topic, partition: p, records: [] }))
-    q.records.push({ value: r.value, offset: q.records.length })
-  }
-  const actors = new Map<string, PartitionActor>()
-  const scanner = new RecordScanner()
-  const now = Date.now()
-  for (const [id, q] of pending) {
-    const a = new PartitionActor(q.topic, q.partition)
-    actors.set(id, a)
-    for (let from = 0; from < q.records.length; from += BATCH) {
-      const b = packRecords(q.topic, q.partition, q.records.slice(from, from + BATCH))
-      scanner.applyBatch(a, b, 0, b.ends.length, now)
+/** Actors that keep their state (and offsets) from one `apply` to the next. */
+export class OneThreadActors {
+  readonly actors = new Map<string, PartitionActor>()
+  private readonly scanner = new RecordScanner()
+
+  constructor(readonly partitions: number) {}
+
+  /** Applies records after those of earlier calls, as a worker would. */
+  apply(records: readonly GeneratedRecord[]): void {
+    const pending = new Map<string, { topic: string; partition: number; records: RawRecord[] }>()
+    for (const r of records) {
+      const p = partitionFor(r.key, this.partitions)
+      const id = `${r.topic}/${p}`
+      let q = pending.get(id)
+      if (q === undefined) pending.set(id, (q = { topic: r.topic, partition: p, records: [] }))
+      q.records.push({ value: r.value, offset: (this.actors.get(id)?.nextOffset ?? 0) + q.records.length })
+    }
+    const now = Date.now()
+    for (const [id, q] of pending) {
+      let a = this.actors.get(id)
+      if (a === undefined) this.actors.set(id, (a = new PartitionActor(q.topic, q.partition)))
+      for (let from = 0; from < q.records.length; from += BATCH) {
+        const b = packRecords(q.topic, q.partition, q.records.slice(from, from + BATCH))
+        this.scanner.applyBatch(a, b, 0, b.ends.length, now)
+      }
     }
   }
-  return actors
+}
+
+export function applyOnOneThread(records: readonly GeneratedRecord[], partitions: number): Map<string, PartitionActor> {
+  const one = new OneThreadActors(partitions)
+  one.apply(records)
+  return one.actors
 }
