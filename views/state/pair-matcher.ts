@@ -7,6 +7,7 @@
 // applies the horizon itself (an entity past it starts afresh), so what pairs
 // never depends on when `evictBefore` last freed the memory: a snapshot, a
 // crash and a replay give the pairs an uninterrupted run gives.
+import { ENVELOPE, EVENTS } from '../../src/events/contract.js'
 import type { Pairing } from '../dsl.js'
 import type { EventRecord } from '../semantics.js'
 import type { Reader, Writer } from './codec.js'
@@ -37,10 +38,30 @@ export class PairMatcher {
   private readonly entities = new Map<string, EntityState>()
   private readonly starts: ReadonlySet<string>
   private readonly endTypes: ReadonlySet<string>
+  /** the contract fields an end event may carry: envelope, then each end type's */
+  private readonly endFields: readonly string[]
 
   constructor(readonly pairing: Pairing) {
     this.starts = new Set(pairing.start)
     this.endTypes = new Set(pairing.end)
+    const names = new Set<string>(Object.keys(ENVELOPE))
+    for (const t of pairing.end) for (const f of Object.keys(EVENTS[t].fields)) names.add(f)
+    this.endFields = [...names]
+  }
+
+  /**
+   * What an end kept for a later start holds: its contract fields, copied, in
+   * contract order. The event handed to `offer` may be an object its caller
+   * reuses for the next record (the speed layer's scanner cursor), and however
+   * a record was read, the copy (and the snapshot that writes it) is the same.
+   */
+  private keep(e: EventRecord): EventRecord {
+    const out: Record<string, unknown> = {}
+    for (const f of this.endFields) {
+      const v = e[f]
+      if (v !== undefined) out[f] = v
+    }
+    return out
   }
 
   /** Entities remembered (open or closed). */
@@ -79,7 +100,7 @@ export class PairMatcher {
     }
     if (isEnd && st.start !== undefined && time > st.start.time) return this.close(st, e, time)
     if (isEnd) {
-      st.ends.push({ ...seen, event: e })
+      st.ends.push({ ...seen, event: this.keep(e) })
       st.ends.sort((a, b) => (earlier(a, b) ? -1 : 1))
     }
     return undefined

@@ -241,3 +241,60 @@ t.test('actors fed through the scanner hold exactly the state of actors fed thro
   }
   t.same(differing, [], 'every actor snapshot is the same bytes')
 })
+
+t.test('a pairing end kept until its start comes holds its own fields, not the reused cursor', async (t) => {
+  // sessions whose end (under another user) arrives before the LOGIN, and ends whose LOGIN never comes
+  const values: string[] = []
+  const logins = new Map<string, number>()
+  let moved = 0
+  let orphaned = 0
+  for (const r of await generated(20_000, 5)) {
+    if (r.topic !== 'auth_topic') continue
+    let e: Record<string, unknown>
+    try {
+      e = JSON.parse(r.value) as Record<string, unknown>
+    } catch {
+      values.push(r.value)
+      continue
+    }
+    const type = e['event_type']
+    const session = String(e['session_id'])
+    if (type === 'LOGIN') {
+      logins.set(session, values.length)
+      values.push(r.value)
+    } else if ((type === 'LOGOUT' || type === 'SESSION_TIMEOUT') && logins.has(session)) {
+      const at = logins.get(session)!
+      logins.delete(session)
+      const end = JSON.stringify({ ...e, user_id: `${String(e['user_id'])}-end` })
+      if (orphaned < moved) {
+        // its LOGIN is dropped: the end waits, and a snapshot writes it
+        values[at] = end
+        orphaned++
+      } else {
+        values.push(values[at]!)
+        values[at] = end
+        moved++
+      }
+    } else values.push(r.value)
+  }
+  t.ok(moved > 20 && orphaned > 20, `${moved} ends before their start, ${orphaned} without one`)
+
+  const viaJson = new PartitionActor('auth_topic', 0)
+  values.forEach((v, i) => viaJson.apply(v, i))
+  const viaScanner = new PartitionActor('auth_topic', 0)
+  const b = packRecords('auth_topic', 0, values.map((value, offset): RawRecord => ({ value, offset })))
+  new RecordScanner().applyBatch(viaScanner, b, 0, b.ends.length, 0)
+  const [a, s] = [Buffer.from(viaJson.snapshot()), Buffer.from(viaScanner.snapshot())]
+  t.ok(a.equals(s), `the same snapshot either way (${a.length} and ${s.length} bytes)`)
+  // `sessions` (measure 0) holds the pairs' durations; n counts them
+  const pairedUnderEndUsers = (actor: PartitionActor) => {
+    let n = 0
+    for (const g of actor.views.find((v) => v.name === 'auth_user_session_metrics')!.partial().groups.values()) {
+      if (String(g.key[0]).endsWith('-end')) n += (g.states[0] as { n: number }).n
+    }
+    return n
+  }
+  const paired = pairedUnderEndUsers(viaScanner)
+  t.equal(paired, pairedUnderEndUsers(viaJson), 'pairs count for the end event’s user, as through JSON.parse')
+  t.ok(paired > moved * 0.9, `${paired} of the ${moved} sessions whose end came first (the rest make no pair through JSON.parse either)`)
+})
