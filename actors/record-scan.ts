@@ -10,7 +10,7 @@
 // the actor's JSON path as before, which also words why a record is invalid.
 //
 // Nothing may keep the cursor past the record: views keep values, never the event.
-import { ENVELOPE, EVENTS, TOPICS, typesOn } from '../src/events/contract.js'
+import { fieldsOf, TOPICS, typesOn } from '../src/events/contract.js'
 import type { Topic } from '../src/events/contract.js'
 import { pulseError } from '../src/errors.js'
 import { createEventScanner } from '../src/native.js'
@@ -37,9 +37,7 @@ const SPAN = 6
 
 /** The contract fields an event on `topic` may carry, envelope first: the cursor's fields. */
 export function topicFields(topic: Topic): string[] {
-  const names = new Set<string>(Object.keys(ENVELOPE))
-  for (const t of typesOn(topic)) for (const f of Object.keys(EVENTS[t].fields)) names.add(f)
-  return [...names]
+  return fieldsOf(typesOn(topic))
 }
 
 interface Cursor extends Record<string, unknown> {
@@ -153,13 +151,13 @@ export class RecordScanner {
   private text: boolean | undefined
 
   constructor(private readonly dictLimit = DICT_LIMIT) {
-    const fieldsOf = TOPICS.map(topicFields)
-    const all = [...new Set(fieldsOf.flat())]
+    const fieldsByTopic = TOPICS.map(topicFields)
+    const all = [...new Set(fieldsByTopic.flat())]
     // the contract's field names become source text: only plain identifiers may
     for (const n of all) if (!IDENT.test(n)) throw pulseError('PULSE_ERR_INTERNAL', `contract field ${JSON.stringify(n)} is not a plain identifier`)
     const Class = compileCursorClass(all)
     const specs = TOPICS.map((topic, id) => {
-      const names = fieldsOf[id]!
+      const names = fieldsByTopic[id]!
       const cursor = new Class()
       const adopt = compileAdopt(topic, names)
       this.topics.set(topic, { id, fields: names.length, cursor, fill: compileFill(topic, names, Class), adopt: (p) => adopt(cursor, p) })

@@ -168,3 +168,10 @@ export function topicOf(type: EventType): Topic {
 export function typesOn(topic: Topic): EventType[] {
   return EVENT_TYPES.filter((t) => EVENTS[t].topic === topic)
 }
+
+/** The contract fields events of these types may carry: the envelope's, then each type's, in contract order. */
+export function fieldsOf(types: readonly EventType[]): string[] {
+  const names = new Set<string>(Object.keys(ENVELOPE))
+  for (const t of types) for (const f of Object.keys(EVENTS[t].fields)) names.add(f)
+  return [...names]
+}

@@ -7,7 +7,7 @@
 // applies the horizon itself (an entity past it starts afresh), so what pairs
 // never depends on when `evictBefore` last freed the memory: a snapshot, a
 // crash and a replay give the pairs an uninterrupted run gives.
-import { ENVELOPE, EVENTS } from '../../src/events/contract.js'
+import { fieldsOf } from '../../src/events/contract.js'
 import type { Pairing } from '../dsl.js'
 import type { EventRecord } from '../semantics.js'
 import type { Reader, Writer } from './codec.js'
@@ -44,9 +44,7 @@ export class PairMatcher {
   constructor(readonly pairing: Pairing) {
     this.starts = new Set(pairing.start)
     this.endTypes = new Set(pairing.end)
-    const names = new Set<string>(Object.keys(ENVELOPE))
-    for (const t of pairing.end) for (const f of Object.keys(EVENTS[t].fields)) names.add(f)
-    this.endFields = [...names]
+    this.endFields = fieldsOf(pairing.end)
   }
 
   /**
