@@ -17,6 +17,7 @@
 import { getHeapStatistics } from 'node:v8'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { watchGcPauses } from './gc-pauses.js'
+import { runInBackground } from '../src/thread-priority.js'
 import { PartitionActor } from './partition-actor.js'
 import type { ActorCounters, ActorOptions } from './partition-actor.js'
 import { RecordScanner } from './record-scan.js'
@@ -100,6 +101,7 @@ export interface ActorSnapshot {
   readTurns: number
 }
 
+runInBackground()
 const data = workerData as { actor: ActorOptions; reads: SharedArrayBuffer; rankHoldMs: number }
 const options = data.actor
 /** Reads sent by the host and not yet begun here. */

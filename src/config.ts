@@ -29,6 +29,8 @@ export interface HttpSettings {
   port: number
   /** Bearer token of the admin routes; undefined: admin routes refuse every call. */
   adminToken: string | undefined
+  /** How old a speed read identical view queries share may be (ms; 0: only reads in flight are shared; default 250). */
+  speedReuseMs?: number
 }
 
 export interface BatchSettings {
@@ -44,6 +46,8 @@ export interface PulseConfig {
   /** undefined: local directory store at `dataDir` instead of S3. */
   s3: S3Settings | undefined
   dataDir: string
+  /** Nice value of worker threads (thread-priority.ts), checked here so a bad one stops the start. */
+  workerNice: number
   /** Key prefix of everything Pulse writes in the store (several deployments in one bucket); empty by default. */
   storePrefix: string
   /** This node's HTTP address as other cluster nodes reach it; default http://<PULSE_HTTP_HOST>:<port>/. */
@@ -117,6 +121,11 @@ function adminToken(env: Env): string | undefined {
   return raw
 }
 
+/** PULSE_WORKER_NICE: how far below the main thread worker threads run (thread-priority.ts). */
+export function workerNice(env: Env): number {
+  return int(env, 'PULSE_WORKER_NICE', 10, 0, 19)
+}
+
 export function loadConfig(env: Env = process.env): PulseConfig {
   const partitions = int(env, 'PULSE_PARTITIONS', 4, 1, 1024)
   const brokers = text(env, 'PULSE_KAFKA_BROKERS', '')
@@ -145,6 +154,7 @@ export function loadConfig(env: Env = process.env): PulseConfig {
             secretAccessKey: text(env, 'PULSE_S3_SECRET_KEY', 'pulse-secret'),
           },
     dataDir: resolve(text(env, 'PULSE_DATA_DIR', '.pulse')),
+    workerNice: workerNice(env),
     storePrefix: keyPrefix(env, 'PULSE_STORE_PREFIX'),
     advertiseUrl: url(env, 'PULSE_ADVERTISE_URL'),
     partitions,
@@ -153,6 +163,7 @@ export function loadConfig(env: Env = process.env): PulseConfig {
       host: text(env, 'PULSE_HTTP_HOST', '127.0.0.1'),
       port: int(env, 'PULSE_HTTP_PORT', 8080, 0, 65535),
       adminToken: adminToken(env),
+      speedReuseMs: int(env, 'PULSE_SPEED_REUSE_MS', 250, 0, 60_000),
     },
     batch: {
       schedule: schedule(env, 'PULSE_BATCH_SCHEDULE', '00:00'),

@@ -5,6 +5,7 @@
 // partial of every view of the topic. Each worker is its own single-thread pool,
 // so an engine is only ever touched by its thread.
 import { createBatchEngine } from '../native.js'
+import { runInBackground } from '../thread-priority.js'
 import type { NativeBatchEngine, BatchEngineStats } from '../native.js'
 import { compilePlan } from './plan.js'
 import type { NativePlan } from './plan.js'
@@ -32,6 +33,7 @@ interface TopicEngines {
   overlap?: NativeBatchEngine
 }
 
+runInBackground()
 const engines = new Map<Topic, TopicEngines>()
 
 function enginesFor(topic: Topic): TopicEngines {

@@ -6,6 +6,7 @@ import type { Topic } from '../events/contract.js'
 import { pulseError } from '../errors.js'
 import type { RecordBatch } from '../../actors/record-batch.js'
 import { PartitionBuffer } from './partition-buffer.js'
+import { runInBackground } from '../thread-priority.js'
 import type { AppendCounts, BufferOptions, EncodedFlush } from './partition-buffer.js'
 
 export type IngestTask =
@@ -14,6 +15,7 @@ export type IngestTask =
   | { op: 'flush'; id: string }
   | { op: 'close'; id: string }
 
+runInBackground()
 const buffers = new Map<string, PartitionBuffer>()
 
 function bufferOf(id: string): PartitionBuffer {

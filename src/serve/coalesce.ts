@@ -7,19 +7,17 @@
 // refreshAfterMs or so instead of one per request, and each answer says how old
 // its speed part is (freshness.speed.ageMs). The key includes the served batch
 // run, so a query never pairs a new run with a speed answer from before the
-// cutoff moved. Only reads of many groups are reused after they finish: a
-// small read (a point query) costs the workers and the merge next to nothing,
-// so it is asked again and its answer stays as fresh as a round trip. A
-// threshold read (ranked-read.ts) is reused whatever its size: it returns a few
-// groups, but costs the workers a pass over all the groups it ranks.
+// cutoff moved. Point reads are reused like the rest: one costs the workers
+// little, but a request waiting for it waits for a worker that is applying
+// a batch, often behind a busy core, and under ingestion that wait was the
+// point query's whole tail (docs/serving.md). maxAgeMs 0 gives every request
+// its own round trip's freshness instead.
 import type { GroupFilter } from '../../actors/live-view.js'
 import type { ViewPartial } from '../../views/state/partial.js'
 import type { Coverage, SpeedSource } from './sources.js'
 
 /** How old a reused speed read may be by default (ms). */
 export const DEFAULT_SPEED_REUSE_MS = 250
-/** Reads with fewer groups are not reused once finished (only shared while in flight). */
-export const DEFAULT_REUSE_MIN_GROUPS = 64
 
 export interface SpeedRead {
   /** with a cluster gather's coverage */
@@ -37,8 +35,6 @@ export interface CoalescerOptions {
   maxAgeMs?: number
   /** Start a refresh once the served read is this old (default: a quarter of maxAgeMs). */
   refreshAfterMs?: number
-  /** A finished read of fewer groups is not reused (default 64). */
-  minGroups?: number
   /** Keys remembered at most (the least recently asked are forgotten first). */
   maxEntries?: number
   now?: () => number
@@ -56,7 +52,6 @@ export class QueryCoalescer {
   private readonly maxAgeMs: number
   private readonly refreshAfterMs: number
   private readonly maxEntries: number
-  private readonly minGroups: number
   private readonly now: () => number
   /** speed queries sent to the workers */
   reads = 0
@@ -74,7 +69,6 @@ export class QueryCoalescer {
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_SPEED_REUSE_MS
     this.refreshAfterMs = Math.min(this.maxAgeMs, options.refreshAfterMs ?? this.maxAgeMs / 4)
     this.maxEntries = options.maxEntries ?? 1024
-    this.minGroups = options.minGroups ?? DEFAULT_REUSE_MIN_GROUPS
     this.now = options.now ?? (() => performance.now())
   }
 
@@ -93,7 +87,7 @@ export class QueryCoalescer {
     return this.through(key, read, true)
   }
 
-  /** `threshold`: a threshold read, reused whatever its size. */
+  /** `threshold`: a threshold read (counted apart). */
   private through(key: string, read: Read, threshold: boolean): Promise<SpeedRead> {
     const now = this.now()
     let e = this.entries.get(key)
@@ -125,8 +119,7 @@ export class QueryCoalescer {
       (got) => {
         const r: SpeedRead = { ...got, at }
         if (e.pending === read) e.pending = undefined
-        if (!threshold && got.partial.groups.size < this.minGroups) e.done = undefined
-        else if (e.done === undefined || e.done.at < at) e.done = r
+        if (e.done === undefined || e.done.at < at) e.done = r
         this.expire(key, e)
         return r
       },

@@ -10,7 +10,7 @@ export interface RunningServer extends PulseApp {
 }
 
 export async function startServer(http: HttpSettings, options: Omit<AppOptions, 'adminToken'>): Promise<RunningServer> {
-  const built = await buildApp({ ...options, adminToken: http.adminToken })
+  const built = await buildApp({ speedReuseMs: http.speedReuseMs, ...options, adminToken: http.adminToken })
   await built.app.listen({ host: http.host, port: http.port })
   const address = built.app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : http.port

@@ -25,10 +25,18 @@ t.test('a bad value is an error naming the variable', async (t) => {
 })
 
 t.test('serving: host, port and the admin token', async (t) => {
-  t.same(loadConfig({}).http, { host: '127.0.0.1', port: 8080, adminToken: undefined })
-  const c = loadConfig({ PULSE_HTTP_HOST: '0.0.0.0', PULSE_HTTP_PORT: '0', PULSE_ADMIN_TOKEN: 'a-long-enough-token' })
-  t.same(c.http, { host: '0.0.0.0', port: 0, adminToken: 'a-long-enough-token' })
+  t.same(loadConfig({}).http, { host: '127.0.0.1', port: 8080, adminToken: undefined, speedReuseMs: 250 })
+  const c = loadConfig({ PULSE_HTTP_HOST: '0.0.0.0', PULSE_HTTP_PORT: '0', PULSE_ADMIN_TOKEN: 'a-long-enough-token', PULSE_SPEED_REUSE_MS: '0' })
+  t.same(c.http, { host: '0.0.0.0', port: 0, adminToken: 'a-long-enough-token', speedReuseMs: 0 })
+  t.throws(() => loadConfig({ PULSE_SPEED_REUSE_MS: '-1' }), { message: /PULSE_SPEED_REUSE_MS must be an integer between 0 and 60000/ })
   t.throws(() => loadConfig({ PULSE_HTTP_PORT: '70000' }), { message: /PULSE_HTTP_PORT must be an integer between 0 and 65535/ })
   t.throws(() => loadConfig({ PULSE_ADMIN_TOKEN: 'short' }), { code: 'PULSE_ERR_CONFIG', message: /PULSE_ADMIN_TOKEN must be 16 to 256/ })
   t.throws(() => loadConfig({ PULSE_ADMIN_TOKEN: 'has spaces in the middle' }), { message: /PULSE_ADMIN_TOKEN/ })
+})
+
+t.test('worker threads run below the main thread: PULSE_WORKER_NICE', async (t) => {
+  t.equal(loadConfig({}).workerNice, 10)
+  t.equal(loadConfig({ PULSE_WORKER_NICE: '0' }).workerNice, 0)
+  t.throws(() => loadConfig({ PULSE_WORKER_NICE: '20' }), { code: 'PULSE_ERR_CONFIG', message: /PULSE_WORKER_NICE must be an integer between 0 and 19/ })
+  t.throws(() => loadConfig({ PULSE_WORKER_NICE: '-5' }), { message: /PULSE_WORKER_NICE/ })
 })

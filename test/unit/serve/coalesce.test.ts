@@ -42,7 +42,7 @@ t.test('identical queries in flight share one speed query', async (t) => {
 t.test('a finished answer is reused for maxAgeMs, then asked again', async (t) => {
   const { speed, calls } = fakeSpeed()
   let now = 1000
-  const c = new QueryCoalescer(speed, { maxAgeMs: 250, refreshAfterMs: 100, minGroups: 0, now: () => now })
+  const c = new QueryCoalescer(speed, { maxAgeMs: 250, refreshAfterMs: 100, now: () => now })
   const first = c.query('v', {}, 'run1')
   const p = partial('v')
   calls[0]!.resolve(p)
@@ -67,7 +67,7 @@ t.test('a finished answer is reused for maxAgeMs, then asked again', async (t) =
 t.test('past refreshAfterMs the read is served while one refresh runs behind it', async (t) => {
   const { speed, calls } = fakeSpeed()
   let now = 0
-  const c = new QueryCoalescer(speed, { maxAgeMs: 250, refreshAfterMs: 100, minGroups: 0, now: () => now })
+  const c = new QueryCoalescer(speed, { maxAgeMs: 250, refreshAfterMs: 100, now: () => now })
   const first = c.query('v', {}, 'run1')
   const p = partial('v')
   calls[0]!.resolve(p)
@@ -87,7 +87,7 @@ t.test('past refreshAfterMs the read is served while one refresh runs behind it'
 t.test('a failed refresh is not reused and rejects nothing unawaited', async (t) => {
   const { speed, calls } = fakeSpeed()
   let now = 0
-  const c = new QueryCoalescer(speed, { maxAgeMs: 250, refreshAfterMs: 100, minGroups: 0, now: () => now })
+  const c = new QueryCoalescer(speed, { maxAgeMs: 250, refreshAfterMs: 100, now: () => now })
   const first = c.query('v', {}, 'run1')
   const p = partial('v')
   calls[0]!.resolve(p)
@@ -103,7 +103,7 @@ t.test('a failed refresh is not reused and rejects nothing unawaited', async (t)
 
 t.test('another batch run, view or filter is another query', async (t) => {
   const { speed, calls } = fakeSpeed()
-  const c = new QueryCoalescer(speed, { maxAgeMs: 250, minGroups: 0, now: () => 0 })
+  const c = new QueryCoalescer(speed, { maxAgeMs: 250, now: () => 0 })
   void c.query('v', { from: 1 }, 'run1')
   void c.query('v', { from: 1 }, 'run2')
   void c.query('v', { from: 1 }, undefined)
@@ -115,7 +115,7 @@ t.test('another batch run, view or filter is another query', async (t) => {
 
 t.test('a failed query is not reused', async (t) => {
   const { speed, calls } = fakeSpeed()
-  const c = new QueryCoalescer(speed, { maxAgeMs: 250, minGroups: 0, now: () => 0 })
+  const c = new QueryCoalescer(speed, { maxAgeMs: 250, now: () => 0 })
   const a = c.query('v', {}, 'run1')
   calls[0]!.reject(new Error('worker gone'))
   await t.rejects(a, /worker gone/)
@@ -126,7 +126,7 @@ t.test('a failed query is not reused', async (t) => {
 
 t.test('remembered answers are bounded', async (t) => {
   const { speed, calls } = fakeSpeed()
-  const c = new QueryCoalescer(speed, { maxAgeMs: 250, maxEntries: 3, minGroups: 0, now: () => 0 })
+  const c = new QueryCoalescer(speed, { maxAgeMs: 250, maxEntries: 3, now: () => 0 })
   for (let i = 0; i < 5; i++) void c.query('v', { keys: { k: i } }, 'run1')
   for (const call of calls) call.resolve(partial('v'))
   await flush()
@@ -137,21 +137,23 @@ t.test('remembered answers are bounded', async (t) => {
   t.equal(calls.length, 6, 'the oldest was dropped')
 })
 
-t.test('a finished read of few groups is not reused (point queries stay a round trip fresh)', async (t) => {
+t.test('by default a point read is reused for 250 ms like any other', async (t) => {
   const { speed, calls } = fakeSpeed()
-  const c = new QueryCoalescer(speed, { maxAgeMs: 250, minGroups: 2, now: () => 0 })
+  let now = 0
+  const c = new QueryCoalescer(speed, { now: () => now })
   const one: ViewPartial = { view: 'v', groups: new Map([['a', { window: null, key: ['a'], states: [] }]]) }
-  const a = c.query('v', {}, 'run1')
-  const b = c.query('v', {}, 'run1')
-  t.equal(calls.length, 1, 'shared while in flight')
+  const a = c.query('v', { keys: { k: 'a' } }, 'run1')
   calls[0]!.resolve(one)
   t.equal((await a).partial, one)
-  t.equal((await b).partial, one)
-  void c.query('v', {}, 'run1')
-  t.equal(calls.length, 2, 'asked again once finished')
-  const two: ViewPartial = { view: 'v', groups: new Map([['a', { window: null, key: ['a'], states: [] }], ['b', { window: null, key: ['b'], states: [] }]]) }
-  calls[1]!.resolve(two)
-  await flush()
-  t.equal((await c.query('v', {}, 'run1')).partial, two, 'a read of enough groups is reused')
-  t.equal(calls.length, 2)
+  now = 50
+  t.equal((await c.query('v', { keys: { k: 'a' } }, 'run1')).partial, one, 'reused while young')
+  t.equal(calls.length, 1)
+  now = 100
+  t.equal((await c.query('v', { keys: { k: 'a' } }, 'run1')).partial, one, 'past a quarter of the bound: still served')
+  t.equal(calls.length, 2, 'with one refresh behind it')
+  t.equal(c.reused, 2)
+  now = 400
+  void c.query('v', { keys: { k: 'a' } }, 'run1')
+  t.equal(c.reused, 2, 'past the bound it is not served')
+  t.equal(c.joined, 1, 'the request waits for the refresh in flight')
 })

@@ -1,0 +1,26 @@
+// Background threads (the speed layer's actors, ingestion's encoders, the batch
+// layer's scanners) run at a lower CPU priority than the process's main thread,
+// which serves HTTP and feeds them. Their work is measured in throughput and
+// waits in bounded queues anyway; a request is measured in milliseconds. When
+// the cores are all busy, the scheduler then runs the serving thread first
+// instead of slicing its time evenly with every worker.
+//
+// Linux keeps a nice value per thread, so setPriority(0, …) from a worker
+// lowers that worker alone. Elsewhere it would lower the whole process, so it
+// is left alone there. (Piscina's niceIncrement does the same through an
+// optional native package, and silently nothing without it.)
+import { setPriority } from 'node:os'
+import { isMainThread } from 'node:worker_threads'
+import { workerNice } from './config.js'
+
+/**
+ * Lowers the calling worker thread's priority by PULSE_WORKER_NICE; returns the
+ * nice value applied (0: none). On the main thread (a worker module loaded
+ * in-process, as tests do) it does nothing.
+ */
+export function runInBackground(env: Record<string, string | undefined> = process.env): number {
+  const nice = workerNice(env)
+  if (nice === 0 || isMainThread || process.platform !== 'linux') return 0
+  setPriority(0, nice)
+  return nice
+}
