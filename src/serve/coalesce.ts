@@ -35,6 +35,8 @@ export interface CoalescerOptions {
   maxAgeMs?: number
   /** Start a refresh once the served read is this old (default: a quarter of maxAgeMs). */
   refreshAfterMs?: number
+  /** The same for threshold reads, which hold the workers while they rank (default: half of maxAgeMs). */
+  rankedRefreshAfterMs?: number
   /** Keys remembered at most (the least recently asked are forgotten first). */
   maxEntries?: number
   now?: () => number
@@ -51,6 +53,7 @@ export class QueryCoalescer {
   private readonly entries = new Map<string, Entry>()
   private readonly maxAgeMs: number
   private readonly refreshAfterMs: number
+  private readonly rankedRefreshAfterMs: number
   private readonly maxEntries: number
   private readonly now: () => number
   /** speed queries sent to the workers */
@@ -68,6 +71,7 @@ export class QueryCoalescer {
   ) {
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_SPEED_REUSE_MS
     this.refreshAfterMs = Math.min(this.maxAgeMs, options.refreshAfterMs ?? this.maxAgeMs / 4)
+    this.rankedRefreshAfterMs = Math.min(this.maxAgeMs, options.rankedRefreshAfterMs ?? this.maxAgeMs / 2)
     this.maxEntries = options.maxEntries ?? 1024
     this.now = options.now ?? (() => performance.now())
   }
@@ -87,7 +91,7 @@ export class QueryCoalescer {
     return this.through(key, read, true)
   }
 
-  /** `threshold`: a threshold read (counted apart). */
+  /** `threshold`: a threshold read (counted apart, refreshed later). */
   private through(key: string, read: Read, threshold: boolean): Promise<SpeedRead> {
     const now = this.now()
     let e = this.entries.get(key)
@@ -101,7 +105,7 @@ export class QueryCoalescer {
     }
     const done = e.done
     if (done !== undefined && this.maxAgeMs > 0 && now - done.at <= this.maxAgeMs) {
-      if (now - done.at > this.refreshAfterMs && e.pending === undefined) void this.start(key, e, read, threshold, now)
+      if (now - done.at > (threshold ? this.rankedRefreshAfterMs : this.refreshAfterMs) && e.pending === undefined) void this.start(key, e, read, threshold, now)
       this.reused++
       return Promise.resolve(done)
     }

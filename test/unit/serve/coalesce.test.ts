@@ -157,3 +157,25 @@ t.test('by default a point read is reused for 250 ms like any other', async (t) 
   t.equal(c.reused, 2, 'past the bound it is not served')
   t.equal(c.joined, 1, 'the request waits for the refresh in flight')
 })
+
+t.test('a threshold read is refreshed past half the bound, not a quarter (it holds the workers while it ranks)', async (t) => {
+  const { speed } = fakeSpeed()
+  let now = 0
+  let reads = 0
+  const c = new QueryCoalescer(speed, { maxAgeMs: 200, now: () => now })
+  const read = async () => {
+    reads++
+    return { partial: partial('v') }
+  }
+  const top = () => c.ranked('v', {}, 'run1', 0, 10, read)
+  await top()
+  t.equal(reads, 1)
+  now = 90
+  await top()
+  t.equal(reads, 1, 'past a quarter: served as it is')
+  now = 110
+  await top()
+  t.equal(reads, 2, 'past half: one refresh behind it')
+  t.equal(c.thresholdReads, 2)
+  t.equal(c.reused, 2)
+})
