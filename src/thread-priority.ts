@@ -9,18 +9,23 @@
 // lowers that worker alone. Elsewhere it would lower the whole process, so it
 // is left alone there. (Piscina's niceIncrement does the same through an
 // optional native package, and silently nothing without it.)
-import { setPriority } from 'node:os'
+import { getPriority, setPriority } from 'node:os'
 import { isMainThread } from 'node:worker_threads'
 import { workerNice } from './config.js'
 
 /**
- * Lowers the calling worker thread's priority by PULSE_WORKER_NICE; returns the
- * nice value applied (0: none). On the main thread (a worker module loaded
- * in-process, as tests do) it does nothing.
+ * Lowers the calling worker thread's priority by PULSE_WORKER_NICE levels below
+ * where it started (the thread that made it: a process started under `nice`
+ * keeps its workers below itself); returns the increment applied (0: none).
+ * On the main thread (a worker module loaded in-process, as tests do) it does
+ * nothing.
  */
 export function runInBackground(env: Record<string, string | undefined> = process.env): number {
   const nice = workerNice(env)
   if (nice === 0 || isMainThread || process.platform !== 'linux') return 0
-  setPriority(0, nice)
-  return nice
+  // an absolute value below the current one would be a raise, which needs privileges
+  const from = getPriority(0)
+  const to = Math.min(19, from + nice)
+  setPriority(0, to)
+  return to - from
 }
