@@ -123,7 +123,7 @@ function adminToken(env: Env): string | undefined {
 
 /** PULSE_WORKER_NICE: how far below the main thread worker threads run (thread-priority.ts). */
 export function workerNice(env: Env): number {
-  return int(env, 'PULSE_WORKER_NICE', 10, 0, 19)
+  return int(env, 'PULSE_WORKER_NICE', 0, 0, 19)
 }
 
 export function loadConfig(env: Env = process.env): PulseConfig {

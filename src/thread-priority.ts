@@ -1,9 +1,11 @@
-// Background threads (the speed layer's actors, ingestion's encoders, the batch
-// layer's scanners) run at a lower CPU priority than the process's main thread,
-// which serves HTTP and feeds them. Their work is measured in throughput and
-// waits in bounded queues anyway; a request is measured in milliseconds. When
-// the cores are all busy, the scheduler then runs the serving thread first
-// instead of slicing its time evenly with every worker.
+// With PULSE_WORKER_NICE set, background threads (the speed layer's actors,
+// ingestion's encoders, the batch layer's scanners) run at a lower CPU priority
+// than the process's main thread, which serves HTTP and feeds them. When the
+// cores are all busy, the scheduler then runs the serving thread first instead
+// of slicing its time evenly with every worker: queries answer sooner, and the
+// workers fall behind whatever else runs at normal priority. Off by default:
+// where a broker or producers share the cores, the workers lose to them and the
+// speed layer's freshness suffers (docs/operations.md has both measurements).
 //
 // Linux keeps a nice value per thread, so setPriority(0, …) from a worker
 // lowers that worker alone. Elsewhere it would lower the whole process, so it

@@ -35,8 +35,8 @@ t.test('serving: host, port and the admin token', async (t) => {
 })
 
 t.test('worker threads run below the main thread: PULSE_WORKER_NICE', async (t) => {
-  t.equal(loadConfig({}).workerNice, 10)
-  t.equal(loadConfig({ PULSE_WORKER_NICE: '0' }).workerNice, 0)
+  t.equal(loadConfig({}).workerNice, 0, 'off by default')
+  t.equal(loadConfig({ PULSE_WORKER_NICE: '10' }).workerNice, 10)
   t.throws(() => loadConfig({ PULSE_WORKER_NICE: '20' }), { code: 'PULSE_ERR_CONFIG', message: /PULSE_WORKER_NICE must be an integer between 0 and 19/ })
   t.throws(() => loadConfig({ PULSE_WORKER_NICE: '-5' }), { message: /PULSE_WORKER_NICE/ })
 })
