@@ -10,7 +10,9 @@
 // thread's event-loop delay (the log feeder and the source share that thread
 // with the server), and the share of requests the server itself handled within
 // 10 ms by its own latency histogram, and the share of time threshold reads
-// held the workers; writes bench/results/serve.json.
+// held the workers; writes bench/results/serve.json. The speed layer has the
+// worker threads a serving node gets (PULSE_SPEED_WORKERS, else one core fewer
+// than the machine's: servingWorkers in actors/speed-layer.ts).
 //   node dist/bench/serve.js [events/s] [requests/s] [seconds] [paced,autocannon]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -23,7 +25,8 @@ import type { GeneratedRecord } from '../src/generator/generator.js'
 import { runGenerator } from '../src/generator/run.js'
 import { InProcessLog } from '../src/sources/in-process-log.js'
 import { LocalStore } from '../src/store/local-store.js'
-import { SpeedLayer } from '../actors/speed-layer.js'
+import { servingWorkers, SpeedLayer } from '../actors/speed-layer.js'
+import { loadConfig } from '../src/config.js'
 import { runEmbedded } from '../actors/embedded-source.js'
 import { startServer } from '../src/serve/server.js'
 import { StoreBatchSource } from '../src/serve/batch-source.js'
@@ -170,7 +173,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-serve-'))
   const store = new LocalStore(dir)
   const log = new InProcessLog({ partitions: 4 })
-  const layer = new SpeedLayer(store, { restore: false })
+  // as a serving node has them: PULSE_SPEED_WORKERS, else a core left to the serving thread
+  const layer = new SpeedLayer(store, { restore: false, workers: loadConfig().speedWorkers ?? servingWorkers() })
   const batch = new StoreBatchSource(store, { beforeSwap: (run) => layer.setCutoff(run.cutoff) })
   await batch.start()
   const stop = new AbortController()
@@ -237,7 +241,7 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   await layer.close()
   rmSync(dir, { recursive: true, force: true })
 
-  printTable(`Query latency while ingesting (${eventRate.toLocaleString('en-US')} events/s appended, ${requestRate.toLocaleString('en-US')} requests/s, ${seconds} s per query shape, load from a separate process)`, rows)
+  printTable(`Query latency while ingesting (${eventRate.toLocaleString('en-US')} events/s appended, ${requestRate.toLocaleString('en-US')} requests/s, ${seconds} s per query shape, ${layer.options.workers} speed worker${layer.options.workers === 1 ? '' : 's'}, load from a separate process)`, rows)
   const path = saveResult('serve', { eventRate, requestRate, seconds, workers: layer.options.workers, loads: tools, results: rows })
   process.stdout.write(`wrote ${path}\n`)
 }

@@ -48,6 +48,8 @@ export interface PulseConfig {
   dataDir: string
   /** Nice value of worker threads (thread-priority.ts), checked here so a bad one stops the start. */
   workerNice: number
+  /** Speed-layer worker threads; undefined: the command's default (servingWorkers or DEFAULT_SPEED_OPTIONS). */
+  speedWorkers: number | undefined
   /** Key prefix of everything Pulse writes in the store (several deployments in one bucket); empty by default. */
   storePrefix: string
   /** This node's HTTP address as other cluster nodes reach it; default http://<PULSE_HTTP_HOST>:<port>/. */
@@ -126,6 +128,12 @@ export function workerNice(env: Env): number {
   return int(env, 'PULSE_WORKER_NICE', 0, 0, 19)
 }
 
+/** PULSE_SPEED_WORKERS: undefined when unset, so that each command keeps its own default. */
+function speedWorkers(env: Env): number | undefined {
+  const raw = env.PULSE_SPEED_WORKERS
+  return raw === undefined || raw.trim() === '' ? undefined : int(env, 'PULSE_SPEED_WORKERS', 1, 1, 64)
+}
+
 export function loadConfig(env: Env = process.env): PulseConfig {
   const partitions = int(env, 'PULSE_PARTITIONS', 4, 1, 1024)
   const brokers = text(env, 'PULSE_KAFKA_BROKERS', '')
@@ -155,6 +163,7 @@ export function loadConfig(env: Env = process.env): PulseConfig {
           },
     dataDir: resolve(text(env, 'PULSE_DATA_DIR', '.pulse')),
     workerNice: workerNice(env),
+    speedWorkers: speedWorkers(env),
     storePrefix: keyPrefix(env, 'PULSE_STORE_PREFIX'),
     advertiseUrl: url(env, 'PULSE_ADVERTISE_URL'),
     partitions,

@@ -37,7 +37,7 @@ usage: pulse replay FILE [options]
   --batch N          records per send (default ${DEFAULT_BATCH})
   --brokers LIST     Kafka brokers (default PULSE_KAFKA_BROKERS or 127.0.0.1:9092)
   --group ID         consumer group of the replay's speed layer (default pulse-replay-<time>)
-  --workers N        worker threads of the replay's speed layer (default ${DEFAULT_SPEED_OPTIONS.workers})
+  --workers N        worker threads of the replay's speed layer (default PULSE_SPEED_WORKERS, else ${DEFAULT_SPEED_OPTIONS.workers})
   --prefix P         store key prefix of the master dataset (default none)
   --sample-every T   consumer lag sample interval (default 1s)
   --wait T           once all is sent, how long to wait for the speed layer (default 10m)
@@ -103,7 +103,7 @@ export async function replayCommand(args: string[], config: PulseConfig): Promis
   const to = splitTo(v.to ?? [])
   const speed = speedArg(v.speed)
   const batchSize = intArg('batch', v.batch, DEFAULT_BATCH, 1)
-  const workers = intArg('workers', v.workers, DEFAULT_SPEED_OPTIONS.workers, 1)
+  const workers = intArg('workers', v.workers, config.speedWorkers ?? DEFAULT_SPEED_OPTIONS.workers, 1)
   const sampleEveryMs = durationArg('sample-every', v['sample-every']) ?? 1000
   if (sampleEveryMs < 100) throw pulseError('PULSE_ERR_CLI_USAGE', `--sample-every: at least 100ms, got ${JSON.stringify(v['sample-every'])}`)
   const waitMs = durationArg('wait', v.wait) ?? 600_000

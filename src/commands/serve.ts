@@ -7,7 +7,7 @@ import type { PulseConfig } from '../config.js'
 import { pulseError } from '../errors.js'
 import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
 import { openStore } from '../store/open-store.js'
-import { DEFAULT_SPEED_OPTIONS, SpeedLayer } from '../../actors/speed-layer.js'
+import { servingWorkers, SpeedLayer } from '../../actors/speed-layer.js'
 import { DEFAULT_KAFKA_SOURCE_OPTIONS, KafkaSource } from '../../actors/kafka-source.js'
 import { durationArg, intArg } from '../cli-args.js'
 import { startServer } from '../serve/server.js'
@@ -22,7 +22,8 @@ export const SERVE_HELP = `pulse serve — the serving layer: query API, dashboa
 
   --port P             HTTP port (default PULSE_HTTP_PORT or 8080; host from PULSE_HTTP_HOST, default 127.0.0.1)
   --group ID           speed-layer consumer group (default ${K.groupId}, after PULSE_TOPIC_PREFIX)
-  --workers N          worker threads hosting the partition actors (default ${DEFAULT_SPEED_OPTIONS.workers})
+  --workers N          worker threads hosting the partition actors (default PULSE_SPEED_WORKERS, else
+                       ${servingWorkers()}: a core fewer than the machine's, left to the serving thread)
   --snapshot-every T   snapshot every actor this often (default ${K.snapshotEveryMs / 1000}s)
   --prefix P           store key prefix of snapshots and batch runs (default PULSE_STORE_PREFIX, else none)
   --batch-poll T       how often the published batch run is checked (default 5s)
@@ -55,7 +56,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   if (config.kafka === undefined) throw pulseError('PULSE_ERR_CONFIG', 'pulse serve needs PULSE_KAFKA_BROKERS (`pulse start` serves the embedded pipeline)')
   const store = openStore(config)
   const prefix = v.prefix ?? config.storePrefix
-  const layer = new SpeedLayer(store, { workers: intArg('workers', v.workers, DEFAULT_SPEED_OPTIONS.workers, 1), prefix })
+  const layer = new SpeedLayer(store, { workers: intArg('workers', v.workers, config.speedWorkers ?? servingWorkers(), 1), prefix })
   // the six topics exist before the group subscribes (created with PULSE_PARTITIONS when missing)
   const kafka = createKafka(config.kafka)
   await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))

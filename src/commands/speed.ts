@@ -18,7 +18,7 @@ const K = DEFAULT_KAFKA_SOURCE_OPTIONS
 export const SPEED_HELP = `pulse speed — the speed layer: every view live from Kafka, exactly once
 
   --group ID           consumer group (default ${K.groupId}, after PULSE_TOPIC_PREFIX)
-  --workers N          worker threads hosting the partition actors (default ${DEFAULT_SPEED_OPTIONS.workers})
+  --workers N          worker threads hosting the partition actors (default PULSE_SPEED_WORKERS, else ${DEFAULT_SPEED_OPTIONS.workers})
   --snapshot-every T   snapshot every actor this often (default ${K.snapshotEveryMs / 1000}s)
   --lateness T         watermark = max event time − T (default ${A.latenessMs / 1000}s)
   --retention T        windowed views take events down to watermark − T (default ${A.retentionMs / 60_000}m)
@@ -47,7 +47,7 @@ export async function speedCommand(args: string[], config: PulseConfig): Promise
   if (config.kafka === undefined) throw pulseError('PULSE_ERR_CONFIG', 'pulse speed needs PULSE_KAFKA_BROKERS')
   const store = openStore(config)
   const layer = new SpeedLayer(store, {
-    workers: intArg('workers', v.workers, DEFAULT_SPEED_OPTIONS.workers, 1),
+    workers: intArg('workers', v.workers, config.speedWorkers ?? DEFAULT_SPEED_OPTIONS.workers, 1),
     prefix: v.prefix ?? '',
     actor: {
       latenessMs: durationArg('lateness', v.lateness) ?? A.latenessMs,

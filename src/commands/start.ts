@@ -22,7 +22,7 @@ import { InProcessLog } from '../sources/in-process-log.js'
 import { openStore } from '../store/open-store.js'
 import type { ObjectStore } from '../store/object-store.js'
 import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
-import { SpeedLayer, snapshotPeriodically } from '../../actors/speed-layer.js'
+import { DEFAULT_SPEED_OPTIONS, servingWorkers, SpeedLayer, snapshotPeriodically } from '../../actors/speed-layer.js'
 import { runEmbedded } from '../../actors/embedded-source.js'
 import { KafkaSource } from '../../actors/kafka-source.js'
 import type { ActorStats } from '../../actors/worker.js'
@@ -63,6 +63,8 @@ pulse-ingest and pulse-speed (prefixed by PULSE_TOPIC_PREFIX) consume the six to
 \`pulse generate --to kafka\` or \`pulse replay\`. serve needs speed on the same node.
 Cluster: start more nodes with the same configuration (each its own --port; PULSE_ADVERTISE_URL
 when other nodes reach it at another address); a query to any node answers for all of them.
+Speed-layer worker threads: PULSE_SPEED_WORKERS, else a core fewer than the machine's (${servingWorkers()}
+here) when the node serves, leaving the serving thread a core, or ${DEFAULT_SPEED_OPTIONS.workers} when it does not.
 SIGTERM/SIGINT: stop consuming, flush Parquet, snapshot, commit offsets, exit 0.`
 
 export function parseRoles(text: string | undefined): Set<Role> {
@@ -123,7 +125,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
 
   const store = openStore(config)
   const prefix = config.storePrefix
-  const layer = roles.has('speed') ? new SpeedLayer(store, { restore: true, prefix }) : undefined
+  const layer = roles.has('speed') ? new SpeedLayer(store, { restore: true, prefix, workers: config.speedWorkers ?? (roles.has('serve') ? servingWorkers() : DEFAULT_SPEED_OPTIONS.workers) }) : undefined
   const running: Running[] = []
   let ingestCounters: IngestCounters | undefined
   let lag: () => Promise<number | null> = async () => null

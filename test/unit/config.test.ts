@@ -40,3 +40,11 @@ t.test('worker threads run below the main thread: PULSE_WORKER_NICE', async (t) 
   t.throws(() => loadConfig({ PULSE_WORKER_NICE: '20' }), { code: 'PULSE_ERR_CONFIG', message: /PULSE_WORKER_NICE must be an integer between 0 and 19/ })
   t.throws(() => loadConfig({ PULSE_WORKER_NICE: '-5' }), { message: /PULSE_WORKER_NICE/ })
 })
+
+t.test('speed-layer worker threads: PULSE_SPEED_WORKERS, else the command decides', async (t) => {
+  t.equal(loadConfig({}).speedWorkers, undefined, 'unset: each command keeps its default')
+  t.equal(loadConfig({ PULSE_SPEED_WORKERS: ' ' }).speedWorkers, undefined)
+  t.equal(loadConfig({ PULSE_SPEED_WORKERS: '3' }).speedWorkers, 3)
+  t.throws(() => loadConfig({ PULSE_SPEED_WORKERS: '0' }), { code: 'PULSE_ERR_CONFIG', message: /PULSE_SPEED_WORKERS must be an integer between 1 and 64, got "0"/ })
+  t.throws(() => loadConfig({ PULSE_SPEED_WORKERS: 'two' }), { code: 'PULSE_ERR_CONFIG', message: /PULSE_SPEED_WORKERS/ })
+})

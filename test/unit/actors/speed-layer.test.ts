@@ -13,7 +13,7 @@ import { InProcessLog } from '../../../src/sources/in-process-log.js'
 import { LocalStore } from '../../../src/store/local-store.js'
 import type { ObjectStore } from '../../../src/store/object-store.js'
 import { HOUR } from '../../../src/events/time.js'
-import { SpeedLayer, snapshotKey } from '../../../actors/speed-layer.js'
+import { servingWorkers, snapshotKey, SpeedLayer } from '../../../actors/speed-layer.js'
 import { runEmbedded } from '../../../actors/embedded-source.js'
 import { records, validEvents } from '../../helpers/stream.js'
 import { candidates, phaseTwo } from '../../../views/state/rank.js'
@@ -288,4 +288,8 @@ t.test('reads are answered between the views of an actor being snapshotted, and 
   t.teardown(() => restored.close())
   t.equal(await runEmbedded(await filled(), restored, { untilCaughtUp: true }), 0, 'the snapshot holds every record')
   for (const v of CATALOG) sameRows(t, v, finalize(v, await restored.query(v.name)), evaluate(v, events), v.name)
+})
+
+t.test('a serving node leaves its serving thread a core: one worker fewer than the cores, 1 to 4', async (t) => {
+  t.same([1, 2, 3, 4, 5, 8, 64].map((cores) => servingWorkers(cores)), [1, 1, 2, 3, 4, 4, 4])
 })
