@@ -9,8 +9,9 @@ import type { Reader, Writer } from './codec.js'
 
 export interface MeasureOps<S> {
   init(): S
-  /** `value` is what the measure reads from the event (the duration in seconds for pairs). */
+  /** `value` is what the measure reads from the event (the duration in seconds for pairs); may update `s` in place. */
   add(s: S, value: Scalar, e: EventRecord, time: number): S
+  /** A new state: shares nothing `add` could change with `a` or `b`. */
   merge(a: S, b: S): S
   result(s: S): MeasureValue
   write(w: Writer, s: S): void
@@ -106,12 +107,23 @@ function byTime(latest: boolean): MeasureOps<Pick | null> {
   return {
     init: () => null,
     add: (s, v, e, time) => {
-      // most events lose on time alone: decide before allocating a Pick
+      // most events lose on time alone
       if (s !== null && (latest ? time < s.time : time > s.time)) return s
-      const p: Pick = { time, id: String(e.event_id), value: v }
-      return s === null || better(p, s) ? p : s
+      const id = String(e.event_id)
+      if (s === null) return { time, id, value: v }
+      // a state has one owner (merge copies), so the winner is written in place:
+      // a new Pick per winning event was most of what a 'last' measure allocated
+      if (time !== s.time || id > s.id) {
+        s.time = time
+        s.id = id
+        s.value = v
+      }
+      return s
     },
-    merge: (a, b) => (a === null ? b : b === null ? a : better(b, a) ? b : a),
+    merge: (a, b) => {
+      const w = a === null ? b : b === null ? a : better(b, a) ? b : a
+      return w === null ? null : { time: w.time, id: w.id, value: w.value }
+    },
     result: (s) => (s === null ? null : s.value),
     write: (w, s) => {
       if (s === null) w.u8(0)

@@ -133,3 +133,19 @@ t.test('windows, keys and values survive the columns growing', async (t) => {
     t.equal(opsFor(distinct('score')).result(g.states[2]), (i % 4) + 1, `distinct of ${i}`)
   }
 })
+
+t.test('merge shares nothing add changes: a first or last state written in place does not reach a merged copy', async (t) => {
+  for (const m of [first('score'), last('score')]) {
+    const ops = opsFor(m)
+    const e = (id: string, score: number): EventRecord => ({ event_id: id, score })
+    let live = ops.add(ops.init(), 1, e('a', 1), 1_000)
+    const merged = ops.merge(ops.init(), live)
+    const before = bytesOf(m, merged)
+    // an event that wins (earlier for first, later for last) and one that ties on time with a larger id
+    live = ops.add(live, 2, e('b', 2), m.kind === 'first' ? 500 : 2_000)
+    live = ops.add(live, 3, e('c', 3), m.kind === 'first' ? 500 : 2_000)
+    t.equal(ops.result(live), 3, `${m.kind}: the later winner, on the tie the larger id`)
+    t.same(bytesOf(m, merged), before, `${m.kind}: the merged copy is as it was`)
+    t.equal(ops.result(ops.merge(merged, live)), 3, `${m.kind}: and merges as the live state`)
+  }
+})
