@@ -2,7 +2,7 @@
 // then served stale (up to maxStaleMs) while one refresh runs, so requests do
 // not wait for busy workers; past maxStaleMs, or with nothing yet, they wait.
 import t from 'tap'
-import { StatsCache } from '../../../src/serve/freshness.js'
+import { freshness, StatsCache } from '../../../src/serve/freshness.js'
 import type { SpeedSource } from '../../../src/serve/sources.js'
 import type { ActorStats } from '../../../actors/worker.js'
 
@@ -60,4 +60,18 @@ t.test('past maxStaleMs requests wait; a failed refresh rejects nothing unawaite
   t.notOk(settled, 'too stale: waits for the round trip')
   calls[2]!.resolve(stats(3))
   t.same((await waiting).stats, stats(3))
+})
+
+t.test('freshness: watermark range, newest event time and cutoff over the actors; lag and age per answer', async (t) => {
+  const at = (iso: string) => Date.parse(iso)
+  const actor = (watermark: string, maxTime: string, cutoff: number) => ({ watermark: at(watermark), maxTime: at(maxTime), cutoff }) as unknown as ActorStats
+  const one = [actor('2026-11-02T10:00:00Z', '2026-11-02T10:02:00Z', -Infinity), actor('2026-11-02T10:01:00Z', '2026-11-02T10:03:00Z', -Infinity)]
+  const a = freshness(null, one, 5, 10)
+  const b = freshness(null, one, 7, 20)
+  t.same(a.speed, { partitions: 2, watermark: { min: '2026-11-02T10:00:00.000Z', max: '2026-11-02T10:01:00.000Z' }, maxEventTime: '2026-11-02T10:03:00.000Z', lag: 5, cutoff: null, ageMs: 10 })
+  t.same([b.speed.lag, b.speed.ageMs], [7, 20], 'lag and age are per answer')
+  t.same(Object.keys(b.speed), ['partitions', 'watermark', 'maxEventTime', 'lag', 'cutoff', 'ageMs'], 'the fields in the documented order')
+  const two = [actor('2026-11-02T10:05:00Z', '2026-11-02T10:07:00Z', at('2026-11-02T10:00:00Z'))]
+  t.same(freshness(null, two, 0, 0).speed, { partitions: 1, watermark: { min: '2026-11-02T10:05:00.000Z', max: '2026-11-02T10:05:00.000Z' }, maxEventTime: '2026-11-02T10:07:00.000Z', lag: 0, cutoff: '2026-11-02T10:00:00.000Z', ageMs: 0 })
+  t.same(freshness(null, [], null).speed, { partitions: 0, watermark: { min: null, max: null }, maxEventTime: null, lag: null, cutoff: null, ageMs: 0 }, 'no actors yet')
 })
