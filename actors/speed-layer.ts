@@ -54,7 +54,7 @@ export const DEFAULT_SPEED_OPTIONS: SpeedOptions = {
  * core busy; with one per core, the serving thread waits for a core behind
  * them, and on 2 cores a point query's p99 under 50k events/s was 164-1,086 ms
  * with 2 workers against 67-199 ms with 1, which still applied the 50k/s
- * (docs/serving.md, "Serving first").
+ * (docs/serving.md, "A core for the serving thread").
  */
 export function servingWorkers(cores = availableParallelism()): number {
   return Math.max(1, Math.min(4, cores - 1))
