@@ -53,7 +53,7 @@ export const DEFAULT_SPEED_OPTIONS: SpeedOptions = {
  * machine has, at least one, at most four. A worker applying events keeps its
  * core busy; with one per core, the serving thread waits for a core behind
  * them, and on 2 cores a point query's p99 under 50k events/s was 164-1,086 ms
- * with 2 workers against 67-199 ms with 1, which still applied the 50k/s
+ * with 2 workers against 67-210 ms with 1, which still applied the 50k/s
  * (docs/serving.md, "A core for the serving thread").
  */
 export function servingWorkers(cores = availableParallelism()): number {
