@@ -60,6 +60,11 @@ export function servingWorkers(cores = availableParallelism()): number {
   return Math.max(1, Math.min(4, cores - 1))
 }
 
+/** A command's speed workers: `configured` (PULSE_SPEED_WORKERS) when set, else servingWorkers where the node serves, else one per core. */
+export function workersFor(configured: number | undefined, serves: boolean): number {
+  return configured ?? (serves ? servingWorkers() : DEFAULT_SPEED_OPTIONS.workers)
+}
+
 /** Reads a worker takes while two state tasks are there; more wait in the pool's queue. */
 const READS_AT_WORKER = 16
 

@@ -25,7 +25,7 @@ import type { GeneratedRecord } from '../src/generator/generator.js'
 import { runGenerator } from '../src/generator/run.js'
 import { InProcessLog } from '../src/sources/in-process-log.js'
 import { LocalStore } from '../src/store/local-store.js'
-import { servingWorkers, SpeedLayer } from '../actors/speed-layer.js'
+import { SpeedLayer, workersFor } from '../actors/speed-layer.js'
 import { loadConfig } from '../src/config.js'
 import { runEmbedded } from '../actors/embedded-source.js'
 import { startServer } from '../src/serve/server.js'
@@ -173,8 +173,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-serve-'))
   const store = new LocalStore(dir)
   const log = new InProcessLog({ partitions: 4 })
-  // as a serving node has them: PULSE_SPEED_WORKERS, else a core left to the serving thread
-  const layer = new SpeedLayer(store, { restore: false, workers: loadConfig().speedWorkers ?? servingWorkers() })
+  // as a serving node has them (PULSE_SPEED_WORKERS, else a core left to the serving thread)
+  const layer = new SpeedLayer(store, { restore: false, workers: workersFor(loadConfig().speedWorkers, true) })
   const batch = new StoreBatchSource(store, { beforeSwap: (run) => layer.setCutoff(run.cutoff) })
   await batch.start()
   const stop = new AbortController()

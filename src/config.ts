@@ -48,7 +48,7 @@ export interface PulseConfig {
   dataDir: string
   /** Nice value of worker threads (thread-priority.ts), checked here so a bad one stops the start. */
   workerNice: number
-  /** Speed-layer worker threads; undefined: the command's default (servingWorkers or DEFAULT_SPEED_OPTIONS). */
+  /** Speed-layer worker threads; undefined: the command's default (workersFor in actors/speed-layer.ts). */
   speedWorkers: number | undefined
   /** Key prefix of everything Pulse writes in the store (several deployments in one bucket); empty by default. */
   storePrefix: string

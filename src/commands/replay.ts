@@ -10,7 +10,7 @@ import { pulseError } from '../errors.js'
 import { createKafka } from '../kafka/client.js'
 import { openStore } from '../store/open-store.js'
 import { readRecordBatches } from '../generator/record-file.js'
-import { DEFAULT_SPEED_OPTIONS } from '../../actors/speed-layer.js'
+import { DEFAULT_SPEED_OPTIONS, workersFor } from '../../actors/speed-layer.js'
 import { durationArg, intArg } from '../cli-args.js'
 import { parseInstant } from '../events/time.js'
 import { EmbeddedTarget } from '../replay/embedded-target.js'
@@ -103,7 +103,7 @@ export async function replayCommand(args: string[], config: PulseConfig): Promis
   const to = splitTo(v.to ?? [])
   const speed = speedArg(v.speed)
   const batchSize = intArg('batch', v.batch, DEFAULT_BATCH, 1)
-  const workers = intArg('workers', v.workers, config.speedWorkers ?? DEFAULT_SPEED_OPTIONS.workers, 1)
+  const workers = intArg('workers', v.workers, workersFor(config.speedWorkers, false), 1)
   const sampleEveryMs = durationArg('sample-every', v['sample-every']) ?? 1000
   if (sampleEveryMs < 100) throw pulseError('PULSE_ERR_CLI_USAGE', `--sample-every: at least 100ms, got ${JSON.stringify(v['sample-every'])}`)
   const waitMs = durationArg('wait', v.wait) ?? 600_000

@@ -7,7 +7,7 @@ import type { PulseConfig } from '../config.js'
 import { pulseError } from '../errors.js'
 import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
 import { openStore } from '../store/open-store.js'
-import { servingWorkers, SpeedLayer } from '../../actors/speed-layer.js'
+import { servingWorkers, SpeedLayer, workersFor } from '../../actors/speed-layer.js'
 import { DEFAULT_KAFKA_SOURCE_OPTIONS, KafkaSource } from '../../actors/kafka-source.js'
 import { durationArg, intArg } from '../cli-args.js'
 import { startServer } from '../serve/server.js'
@@ -56,7 +56,7 @@ export async function serveCommand(args: string[], config: PulseConfig): Promise
   if (config.kafka === undefined) throw pulseError('PULSE_ERR_CONFIG', 'pulse serve needs PULSE_KAFKA_BROKERS (`pulse start` serves the embedded pipeline)')
   const store = openStore(config)
   const prefix = v.prefix ?? config.storePrefix
-  const layer = new SpeedLayer(store, { workers: intArg('workers', v.workers, config.speedWorkers ?? servingWorkers(), 1), prefix })
+  const layer = new SpeedLayer(store, { workers: intArg('workers', v.workers, workersFor(config.speedWorkers, true), 1), prefix })
   // the six topics exist before the group subscribes (created with PULSE_PARTITIONS when missing)
   const kafka = createKafka(config.kafka)
   await ensureTopics(kafka, config.kafka.partitions, physicalTopics(config.kafka.topicPrefix))

@@ -5,7 +5,7 @@ import type { PulseConfig } from '../config.js'
 import { pulseError } from '../errors.js'
 import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
 import { openStore } from '../store/open-store.js'
-import { DEFAULT_SPEED_OPTIONS, SpeedLayer } from '../../actors/speed-layer.js'
+import { DEFAULT_SPEED_OPTIONS, SpeedLayer, workersFor } from '../../actors/speed-layer.js'
 import { DEFAULT_ACTOR_OPTIONS } from '../../actors/partition-actor.js'
 import { DEFAULT_KAFKA_SOURCE_OPTIONS, KafkaSource } from '../../actors/kafka-source.js'
 import { CATALOG } from '../../views/catalog/index.js'
@@ -47,7 +47,7 @@ export async function speedCommand(args: string[], config: PulseConfig): Promise
   if (config.kafka === undefined) throw pulseError('PULSE_ERR_CONFIG', 'pulse speed needs PULSE_KAFKA_BROKERS')
   const store = openStore(config)
   const layer = new SpeedLayer(store, {
-    workers: intArg('workers', v.workers, config.speedWorkers ?? DEFAULT_SPEED_OPTIONS.workers, 1),
+    workers: intArg('workers', v.workers, workersFor(config.speedWorkers, false), 1),
     prefix: v.prefix ?? '',
     actor: {
       latenessMs: durationArg('lateness', v.lateness) ?? A.latenessMs,

@@ -22,7 +22,7 @@ import { InProcessLog } from '../sources/in-process-log.js'
 import { openStore } from '../store/open-store.js'
 import type { ObjectStore } from '../store/object-store.js'
 import { createKafka, ensureTopics, physicalTopics } from '../kafka/client.js'
-import { DEFAULT_SPEED_OPTIONS, servingWorkers, SpeedLayer, snapshotPeriodically } from '../../actors/speed-layer.js'
+import { DEFAULT_SPEED_OPTIONS, servingWorkers, SpeedLayer, snapshotPeriodically, workersFor } from '../../actors/speed-layer.js'
 import { runEmbedded } from '../../actors/embedded-source.js'
 import { KafkaSource } from '../../actors/kafka-source.js'
 import type { ActorStats } from '../../actors/worker.js'
@@ -125,7 +125,7 @@ export async function startCommand(args: string[], config: PulseConfig): Promise
 
   const store = openStore(config)
   const prefix = config.storePrefix
-  const layer = roles.has('speed') ? new SpeedLayer(store, { restore: true, prefix, workers: config.speedWorkers ?? (roles.has('serve') ? servingWorkers() : DEFAULT_SPEED_OPTIONS.workers) }) : undefined
+  const layer = roles.has('speed') ? new SpeedLayer(store, { restore: true, prefix, workers: workersFor(config.speedWorkers, roles.has('serve')) }) : undefined
   const running: Running[] = []
   let ingestCounters: IngestCounters | undefined
   let lag: () => Promise<number | null> = async () => null

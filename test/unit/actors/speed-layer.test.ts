@@ -13,7 +13,7 @@ import { InProcessLog } from '../../../src/sources/in-process-log.js'
 import { LocalStore } from '../../../src/store/local-store.js'
 import type { ObjectStore } from '../../../src/store/object-store.js'
 import { HOUR } from '../../../src/events/time.js'
-import { servingWorkers, snapshotKey, SpeedLayer } from '../../../actors/speed-layer.js'
+import { DEFAULT_SPEED_OPTIONS, servingWorkers, snapshotKey, SpeedLayer, workersFor } from '../../../actors/speed-layer.js'
 import { runEmbedded } from '../../../actors/embedded-source.js'
 import { records, validEvents } from '../../helpers/stream.js'
 import { candidates, phaseTwo } from '../../../views/state/rank.js'
@@ -292,4 +292,7 @@ t.test('reads are answered between the views of an actor being snapshotted, and 
 
 t.test('a serving node leaves its serving thread a core: one worker fewer than the cores, 1 to 4', async (t) => {
   t.same([1, 2, 3, 4, 5, 8, 64].map((cores) => servingWorkers(cores)), [1, 1, 2, 3, 4, 4, 4])
+  t.equal(workersFor(undefined, true), servingWorkers(), 'a serving command, nothing configured')
+  t.equal(workersFor(undefined, false), DEFAULT_SPEED_OPTIONS.workers, 'a command that serves nothing')
+  t.same([workersFor(3, true), workersFor(3, false)], [3, 3], 'PULSE_SPEED_WORKERS wins either way')
 })
