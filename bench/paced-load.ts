@@ -13,6 +13,13 @@
 //
 // Requests are plain keep-alive GETs written on raw sockets; a response is
 // read by its Content-Length (what the Pulse server sends).
+//
+// The pool is fixed (32 connections unless asked): a request due while every
+// connection is busy waits here, and its latency still counts from when it was
+// due. The answer's `client` block says how long requests waited here (the
+// part of the latency spent before the request was written). A pool that
+// grows instead moved that queue into the server and made the tail worse
+// (docs/serving.md, "Where a slow request waits").
 //   node dist/bench/paced-load.js URL REQUESTS_PER_S SECONDS [CONNECTIONS]
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
@@ -21,8 +28,9 @@ import { percentile } from './report.js'
 const [target, rateArg, secondsArg, connectionsArg] = process.argv.slice(2)
 const rate = Number(rateArg)
 const seconds = Number(secondsArg)
-if (target === undefined || !(rate > 0) || !(seconds > 0)) {
-  process.stderr.write('usage: node dist/bench/paced-load.js URL REQUESTS_PER_S SECONDS [CONNECTIONS]\n')
+const connectionCount = Number(connectionsArg ?? 32)
+if (target === undefined || !(rate > 0) || !(seconds > 0) || !(connectionCount >= 1)) {
+  process.stderr.write('usage: node dist/bench/paced-load.js URL REQUESTS_PER_S SECONDS [CONNECTIONS=32]\n')
   process.exit(2)
 }
 const url = new URL(target)
@@ -51,8 +59,9 @@ class Connection {
     return Number.isNaN(this.due)
   }
 
-  send(due: number): void {
+  send(due: number, now: number): void {
     this.due = due
+    clientWaits.push(now - due)
     this.socket.write(request)
   }
 
@@ -79,13 +88,15 @@ class Connection {
 }
 
 const latencies: number[] = []
+/** per request, from when it was due to when it was written (timer lateness, waiting for a connection) */
+const clientWaits: number[] = []
 let non2xx = 0
 let timeouts = 0
 /** requests due but not yet sent: no connection was free */
 const waiting: number[] = []
 let waitingFrom = 0
 
-const connections = Array.from({ length: Number(connectionsArg) || 32 }, () => new Connection(onResponse))
+const connections = Array.from({ length: connectionCount }, () => new Connection(onResponse))
 const idle: Connection[] = [...connections]
 
 function onResponse(c: Connection, status: number, due: number): void {
@@ -94,7 +105,7 @@ function onResponse(c: Connection, status: number, due: number): void {
     latencies.push(now - due)
     if (status < 200 || status > 299) non2xx++
   }
-  if (waitingFrom < waiting.length) c.send(waiting[waitingFrom++]!)
+  if (waitingFrom < waiting.length) c.send(waiting[waitingFrom++]!, now)
   else idle.push(c)
 }
 
@@ -110,7 +121,7 @@ function tick(): void {
     const due = start + next++ * interval
     const c = idle.pop()
     if (c === undefined) waiting.push(due)
-    else c.send(due)
+    else c.send(due, now)
   }
   if (now >= end) void finish()
   else setTimeout(tick, 1)
@@ -122,13 +133,14 @@ async function finish(): Promise<void> {
   while (connections.some((c) => !c.idle) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5))
   timeouts = connections.filter((c) => !c.idle).length + (waiting.length - waitingFrom)
   for (const c of connections) c.close()
-  const ms = (p: number) => Math.round(percentile(latencies, p) * 100) / 100
+  const ms = (p: number, of = latencies) => Math.round(percentile(of, p) * 100) / 100
   const result = {
     requests: { average: latencies.length / seconds, total: latencies.length },
     latency: { p50: ms(50), p90: ms(90), p99: ms(99), max: ms(100) },
     errors: 0,
     timeouts,
     non2xx,
+    client: { connections: connections.length, waitP99: ms(99, clientWaits), waited: waiting.length },
   }
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

@@ -8,7 +8,8 @@
 // paced-load.ts for why its figures are not a constant rate's). Prints p50/p99 per
 // shape and load, the events the speed layer applied per second meanwhile, and the main
 // thread's event-loop delay (the log feeder and the source share that thread
-// with the server), and the share of requests the server itself handled within
+// with the server), the paced load's p99 wait in the client before a request
+// was written (all its connections busy), and the share of requests the server itself handled within
 // 10 ms by its own latency histogram, and the share of time threshold reads
 // held the workers; writes bench/results/serve.json. The speed layer has the
 // worker threads a serving node gets (PULSE_SPEED_WORKERS, else one core fewer
@@ -43,6 +44,8 @@ interface LoadResult {
   errors: number
   timeouts: number
   non2xx: number
+  /** paced load only: its connections, how long requests waited in the client before being written, how many waited for a connection */
+  client?: { connections: number; waitP99: number; waited: number }
 }
 
 type LoadTool = 'paced' | 'autocannon'
@@ -214,6 +217,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
         'p90 ms': result.latency.p90,
         'p99 ms': result.latency.p99,
         'max ms': result.latency.max,
+        // of the latency, the part spent in the client before the request was written (paced load)
+        'client wait p99 ms': result.client?.waitP99 ?? '-',
         errors: result.errors + result.non2xx + result.timeouts,
         // from parsing the request to sending the reply: the query path, without the queueing before it
         'server ≤10 ms %': inServer === 0 ? 0 : Math.round(((server1.within10ms - server0.within10ms) / inServer) * 1000) / 10,
