@@ -29,7 +29,7 @@ const [target, rateArg, secondsArg, connectionsArg] = process.argv.slice(2)
 const rate = Number(rateArg)
 const seconds = Number(secondsArg)
 const connectionCount = Number(connectionsArg ?? 32)
-if (target === undefined || !(rate > 0) || !(seconds > 0) || !(connectionCount >= 1)) {
+if (target === undefined || !(rate > 0) || !(seconds > 0) || !Number.isInteger(connectionCount) || connectionCount < 1) {
   process.stderr.write('usage: node dist/bench/paced-load.js URL REQUESTS_PER_S SECONDS [CONNECTIONS=32]\n')
   process.exit(2)
 }
@@ -44,6 +44,8 @@ class Connection {
   private buffered: Buffer = Buffer.alloc(0)
   /** when the request in flight was due (ms, performance.now()), or NaN when idle */
   due = NaN
+  /** how long the request in flight waited here before it was written (ms) */
+  clientWait = 0
 
   constructor(private readonly done: (c: Connection, status: number, due: number) => void) {
     this.socket = connect(Number(url.port || 80), url.hostname)
@@ -61,7 +63,7 @@ class Connection {
 
   send(due: number, now: number): void {
     this.due = due
-    clientWaits.push(now - due)
+    this.clientWait = now - due
     this.socket.write(request)
   }
 
@@ -103,6 +105,7 @@ function onResponse(c: Connection, status: number, due: number): void {
   const now = performance.now()
   if (now < end) {
     latencies.push(now - due)
+    clientWaits.push(c.clientWait)
     if (status < 200 || status > 299) non2xx++
   }
   if (waitingFrom < waiting.length) c.send(waiting[waitingFrom++]!, now)
