@@ -143,7 +143,7 @@ async function finish(): Promise<void> {
     errors: 0,
     timeouts,
     non2xx,
-    client: { connections: connections.length, waitP99: ms(99, clientWaits), waited: waiting.length },
+    client: { waitP99: ms(99, clientWaits), waited: waiting.length },
   }
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

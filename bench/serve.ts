@@ -44,8 +44,8 @@ interface LoadResult {
   errors: number
   timeouts: number
   non2xx: number
-  /** paced load only: its connections, how long requests waited in the client before being written, how many waited for a connection */
-  client?: { connections: number; waitP99: number; waited: number }
+  /** paced load only: how long requests waited in the client before being written (p99), how many waited for a connection */
+  client?: { waitP99: number; waited: number }
 }
 
 type LoadTool = 'paced' | 'autocannon'

@@ -103,17 +103,18 @@ interface Pick {
   value: Scalar
 }
 function byTime(latest: boolean): MeasureOps<Pick | null> {
-  const better = (a: Pick, b: Pick) => (latest ? a.time > b.time : a.time < b.time) || (a.time === b.time && a.id > b.id)
+  /** whether (time, id) wins over `b`: the one ordering of add and merge */
+  const beats = (time: number, id: string, b: Pick) => (latest ? time > b.time : time < b.time) || (time === b.time && id > b.id)
   return {
     init: () => null,
     add: (s, v, e, time) => {
-      // most events lose on time alone
+      // most events lose on time alone: decided before the id is made a string
       if (s !== null && (latest ? time < s.time : time > s.time)) return s
       const id = String(e.event_id)
       if (s === null) return { time, id, value: v }
       // a state has one owner (merge copies), so the winner is written in place:
       // a new Pick per winning event was most of what a 'last' measure allocated
-      if (time !== s.time || id > s.id) {
+      if (beats(time, id, s)) {
         s.time = time
         s.id = id
         s.value = v
@@ -121,7 +122,7 @@ function byTime(latest: boolean): MeasureOps<Pick | null> {
       return s
     },
     merge: (a, b) => {
-      const w = a === null ? b : b === null ? a : better(b, a) ? b : a
+      const w = a === null ? b : b === null ? a : beats(b.time, b.id, a) ? b : a
       return w === null ? null : { time: w.time, id: w.id, value: w.value }
     },
     result: (s) => (s === null ? null : s.value),
