@@ -19,7 +19,10 @@
 // due. The answer's `client` block says how long requests waited here (the
 // part of the latency spent before the request was written). A pool that
 // grows instead moved that queue into the server and made the tail worse
-// (docs/serving.md, "Where a slow request waits").
+// (docs/serving.md, "Where a slow request waits"). Of that wait, `timerLateP99`
+// is the part before this process's timer noticed the request was due: this
+// process's own lateness (on a busy machine, waiting for a core), which no
+// server could have avoided.
 //   node dist/bench/paced-load.js URL REQUESTS_PER_S SECONDS [CONNECTIONS]
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
@@ -94,6 +97,12 @@ const latencies: number[] = []
 const clientWaits: number[] = []
 let non2xx = 0
 let timeouts = 0
+/**
+ * per request, from when it was due to when this process's timer noticed it:
+ * the part of the client wait that is this process being late (its own
+ * event loop, or waiting for a core), not waiting for a connection
+ */
+const timerLate: number[] = []
 /** requests due but not yet sent: no connection was free */
 const waiting: number[] = []
 let waitingFrom = 0
@@ -122,6 +131,7 @@ function tick(): void {
   const now = performance.now()
   while (next < rate * seconds && start + next * interval <= now) {
     const due = start + next++ * interval
+    timerLate.push(now - due)
     const c = idle.pop()
     if (c === undefined) waiting.push(due)
     else c.send(due, now)
@@ -143,7 +153,7 @@ async function finish(): Promise<void> {
     errors: 0,
     timeouts,
     non2xx,
-    client: { waitP99: ms(99, clientWaits), waited: waiting.length },
+    client: { waitP99: ms(99, clientWaits), timerLateP99: ms(99, timerLate), waited: waiting.length },
   }
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

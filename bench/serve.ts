@@ -45,7 +45,7 @@ interface LoadResult {
   timeouts: number
   non2xx: number
   /** paced load only: how long requests waited in the client before being written (p99), how many waited for a connection */
-  client?: { waitP99: number; waited: number }
+  client?: { waitP99: number; timerLateP99: number; waited: number }
 }
 
 type LoadTool = 'paced' | 'autocannon'
@@ -231,6 +231,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
         'max ms': result.latency.max,
         // of the latency, the part spent in the client before the request was written (paced load)
         'client wait p99 ms': result.client?.waitP99 ?? '-',
+        // of that wait, the load generator's own lateness (its timer, waiting for a core)
+        'client late p99 ms': result.client?.timerLateP99 ?? '-',
         errors: result.errors + result.non2xx + result.timeouts,
         // from parsing the request to sending the reply: the query path, without the queueing before it
         'server ≤10 ms %': inServer === 0 ? 0 : Math.round(((server1.within10ms - server0.within10ms) / inServer) * 1000) / 10,
