@@ -93,6 +93,8 @@ class Connection {
 }
 
 const latencies: number[] = []
+/** the highest latency among the requests due in each 100 ms of the run: where in the run the tail was */
+const timeline: number[] = []
 /** per request, from when it was due to when it was written (timer lateness, waiting for a connection) */
 const clientWaits: number[] = []
 let non2xx = 0
@@ -113,6 +115,8 @@ const idle: Connection[] = [...connections]
 function onResponse(c: Connection, status: number, due: number): void {
   const now = performance.now()
   if (now < end) {
+    const bucket = Math.floor((due - start) / 100)
+    timeline[bucket] = Math.max(timeline[bucket] ?? 0, Math.round(now - due))
     latencies.push(now - due)
     clientWaits.push(c.clientWait)
     if (status < 200 || status > 299) non2xx++
@@ -154,6 +158,7 @@ async function finish(): Promise<void> {
     timeouts,
     non2xx,
     client: { waitP99: ms(99, clientWaits), timerLateP99: ms(99, timerLate), waited: waiting.length },
+    timeline: Array.from(timeline, (v) => v ?? 0),
   }
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

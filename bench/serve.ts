@@ -2,7 +2,8 @@
 // starts and appended to the embedded log at the target event rate (generating
 // them live would cost the server's thread more than ingesting them does), the
 // speed layer applies them in its workers, and a load generator in a child
-// process sends a fixed request rate at one query shape at a time: the paced
+// process sends a fixed request rate at one query shape at a time, after a
+// few seconds of the same load not counted (SHAPE_WARMUP_S): the paced
 // open-loop load of paced-load.ts (requests evenly spaced, latency from when
 // each was due), then autocannon (bursts at the top of each second; see
 // paced-load.ts for why its figures are not a constant rate's). Prints p50/p99 per
@@ -11,7 +12,8 @@
 // with the server), the paced load's p99 wait in the client before a request
 // was written (all its connections busy), and the share of requests the server itself handled within
 // 10 ms by its own latency histogram, and the share of time threshold reads
-// held the workers; writes bench/results/serve.json. The speed layer has the
+// held the workers; writes bench/results/serve.json, with each paced run's
+// slowest request per 100 ms (timelines). The speed layer has the
 // worker threads a serving node gets (PULSE_SPEED_WORKERS, else one core fewer
 // than the machine's: servingWorkers in actors/speed-layer.ts).
 //   node --expose-gc dist/bench/serve.js [events/s] [requests/s] [seconds] [paced,autocannon]
@@ -37,6 +39,13 @@ import type { Row } from './report.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const WARMUP_S = 5
+/**
+ * Load on each shape before its measured run, not counted: the first second or
+ * two of a route's first load under ingestion ran far behind (a point p99 of
+ * 120-440 ms, all of it in the first 2 s; docs/serving.md, "The first seconds
+ * of a shape"). Its p99 is printed beside the measured run's.
+ */
+const SHAPE_WARMUP_S = 3
 
 interface LoadResult {
   requests: { average: number; total: number }
@@ -46,6 +55,8 @@ interface LoadResult {
   non2xx: number
   /** paced load only: how long requests waited in the client before being written (p99), how many waited for a connection */
   client?: { waitP99: number; timerLateP99: number; waited: number }
+  /** paced load only: the highest latency among requests due in each 100 ms of the run (ms) */
+  timeline?: number[]
 }
 
 type LoadTool = 'paced' | 'autocannon'
@@ -169,7 +180,7 @@ async function feed(log: InProcessLog, reel: RecordReel, rate: number, signal: A
 export async function runServeBench(eventRate = 50_000, requestRate = 2_000, seconds = 10, tools: readonly LoadTool[] = ['paced', 'autocannon']): Promise<void> {
   const runs = 2 * tools.length
   // records for the warm-up and the loaded runs; the peer runs ingest nothing
-  const count = eventRate * (WARMUP_S + runs * (seconds + 2) + 5)
+  const count = eventRate * (WARMUP_S + runs * (SHAPE_WARMUP_S + seconds + 4) + 5)
   process.stdout.write(`generating ${count.toLocaleString('en-US')} records…\n`)
   const reel = await pregenerate(eventRate, count)
 
@@ -208,8 +219,11 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
     { name: 'top-10: video_realtime_popular_videos', path: `api/views/video_realtime_popular_videos?top=10&from=${from}` },
   ]
   const rows: Row[] = []
+  /** paced runs: the slowest request due in each 100 ms, for the JSON (where in a run its tail was) */
+  const timelines: Array<{ query: string; load: LoadTool; warmup?: number[]; measured: number[] }> = []
   const measure = async (label: string) => {
     for (const tool of tools) for (const shape of shapes) {
+      const warmup = await load(tool, server.url + shape.path, requestRate, SHAPE_WARMUP_S)
       const before = await applied()
       const server0 = await served(server.url)
       const t0 = performance.now()
@@ -217,6 +231,7 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
       loop.enable()
       const result = await load(tool, server.url + shape.path, requestRate, seconds)
       loop.disable()
+      if (result.timeline !== undefined) timelines.push({ query: `${shape.name}${label}`, load: tool, warmup: warmup.timeline, measured: result.timeline })
       const ingested = ((await applied()) - before) / ((performance.now() - t0) / 1000)
       const server1 = await served(server.url)
       const inServer = server1.total - server0.total
@@ -229,6 +244,8 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
         'p90 ms': result.latency.p90,
         'p99 ms': result.latency.p99,
         'max ms': result.latency.max,
+        // the shape's warm-up just before (not in the other columns)
+        'warm-up p99 ms': warmup.latency.p99,
         // of the latency, the part spent in the client before the request was written (paced load)
         'client wait p99 ms': result.client?.waitP99 ?? '-',
         // of that wait, the load generator's own lateness (its timer, waiting for a core)
@@ -261,7 +278,7 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   rmSync(dir, { recursive: true, force: true })
 
   printTable(`Query latency while ingesting (${eventRate.toLocaleString('en-US')} events/s appended, ${requestRate.toLocaleString('en-US')} requests/s, ${seconds} s per query shape, ${layer.options.workers} speed worker${layer.options.workers === 1 ? '' : 's'}, load from a separate process${collected ? '' : '; the generator\'s garbage not collected first: run with node --expose-gc'})`, rows)
-  const path = saveResult('serve', { eventRate, requestRate, seconds, workers: layer.options.workers, loads: tools, collectedFirst: collected, results: rows })
+  const path = saveResult('serve', { eventRate, requestRate, seconds, workers: layer.options.workers, loads: tools, collectedFirst: collected, shapeWarmupSeconds: SHAPE_WARMUP_S, results: rows, timelines })
   process.stdout.write(`wrote ${path}\n`)
 }
 
