@@ -80,3 +80,37 @@ export function freshness(run: RunManifest | null, stats: ActorStats[], lag: num
     cluster,
   }
 }
+
+/**
+ * Freshness as the JSON an answer carries. Between stats refreshes (a second),
+ * requests differ only in `ageMs`: the rest is written once per change of its
+ * inputs and the age spliced in, where writing it whole cost every request
+ * four ISO instants, the scans over the actors' stats, an object and a
+ * stringify (formatInstant alone was 4% of the serving thread's busy time).
+ */
+export class FreshnessJson {
+  private run: RunManifest | null | undefined
+  private stats: ActorStats[] | undefined
+  private lag: number | null | undefined
+  private cluster: Coverage | null | undefined
+  /** the JSON up to the age's value, and after it */
+  private head = ''
+  private tail = ''
+
+  write(run: RunManifest | null, stats: ActorStats[], lag: number | null, ageMs: number, cluster: Coverage | null = null): string {
+    if (run !== this.run || stats !== this.stats || lag !== this.lag || cluster !== this.cluster) {
+      const json = JSON.stringify(freshness(run, stats, lag, 0, cluster))
+      // the speed block comes before the cluster block and the batch block has no such key
+      const at = json.indexOf(AGE_FIELD) + AGE_FIELD.length
+      this.head = json.slice(0, at)
+      this.tail = json.slice(at + 1)
+      this.run = run
+      this.stats = stats
+      this.lag = lag
+      this.cluster = cluster
+    }
+    return this.head + ageMs + this.tail
+  }
+}
+
+const AGE_FIELD = '"ageMs":'

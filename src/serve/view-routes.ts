@@ -7,7 +7,7 @@ import { PulseError, pulseError } from '../errors.js'
 import { filterOf, selectGroups } from './answer.js'
 import { rankedRead, thresholdPlan } from './ranked-read.js'
 import { memoAnswer, rowsJson } from './answer-memo.js'
-import { freshness } from './freshness.js'
+import { FreshnessJson } from './freshness.js'
 import type { StatsCache } from './freshness.js'
 import { parseViewQuery } from './view-query.js'
 import { listViewsSchema, viewQuerySchema } from './schemas.js'
@@ -31,6 +31,7 @@ export function viewInfo(v: ViewDef) {
 export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch: BatchSource; stats: StatsCache; speedReuseMs?: number }): { speedReads: QueryCoalescer } {
   const list = { views: CATALOG.map(viewInfo) }
   const speedQueries = new QueryCoalescer(o.speed, { maxAgeMs: o.speedReuseMs })
+  const freshnessJson = new FreshnessJson()
   app.get('/api/views', { schema: listViewsSchema }, async () => list)
 
   app.get<{ Params: { name: string }; Querystring: Record<string, unknown> }>('/api/views/:name', { schema: viewQuerySchema }, async (req, reply) => {
@@ -56,10 +57,10 @@ export function viewRoutes(app: FastifyInstance, o: { speed: SpeedSource; batch:
         // a threshold read carries the batch side it ranked (its candidates)
         const a = memoAnswer(view, speed.batch ?? batch, speed.partial, q)
         const ageMs = Math.max(0, Math.round(performance.now() - speed.at))
-        const fresh = freshness(run, s.stats, s.lag, ageMs, speed.partial.coverage ?? null)
+        const fresh = freshnessJson.write(run, s.stats, s.lag, ageMs, speed.partial.coverage ?? null)
         // the rows' JSON is shared by the requests that share the answer; only the rest is written per request
         reply.type('application/json; charset=utf-8')
-        return `{"view":${JSON.stringify(view.name)},"rows":${rowsJson(a)},"total":${a.total},"truncated":${a.total > a.rows.length},"estimates":${a.estimates},"freshness":${JSON.stringify(fresh)}}`
+        return `{"view":${JSON.stringify(view.name)},"rows":${rowsJson(a)},"total":${a.total},"truncated":${a.total > a.rows.length},"estimates":${a.estimates},"freshness":${fresh}}`
       } catch (err) {
         // a cluster node was at another cutoff: the newer run is loaded by now, ask again with it
         if (!(err instanceof PulseError && err.code === 'PULSE_ERR_CUTOFF_MOVED') || attempt >= 4) throw err

@@ -2,7 +2,9 @@
 // then served stale (up to maxStaleMs) while one refresh runs, so requests do
 // not wait for busy workers; past maxStaleMs, or with nothing yet, they wait.
 import t from 'tap'
-import { freshness, StatsCache } from '../../../src/serve/freshness.js'
+import { freshness, FreshnessJson, StatsCache } from '../../../src/serve/freshness.js'
+import type { RunManifest } from '../../../src/batch/runs.js'
+import type { Coverage } from '../../../src/serve/sources.js'
 import type { SpeedSource } from '../../../src/serve/sources.js'
 import type { ActorStats } from '../../../actors/worker.js'
 
@@ -74,4 +76,33 @@ t.test('freshness: watermark range, newest event time and cutoff over the actors
   const two = [actor('2026-11-02T10:05:00Z', '2026-11-02T10:07:00Z', at('2026-11-02T10:00:00Z'))]
   t.same(freshness(null, two, 0, 0).speed, { partitions: 1, watermark: { min: '2026-11-02T10:05:00.000Z', max: '2026-11-02T10:05:00.000Z' }, maxEventTime: '2026-11-02T10:07:00.000Z', lag: 0, cutoff: '2026-11-02T10:00:00.000Z', ageMs: 0 })
   t.same(freshness(null, [], null).speed, { partitions: 0, watermark: { min: null, max: null }, maxEventTime: null, lag: null, cutoff: null, ageMs: 0 }, 'no actors yet')
+})
+
+t.test('FreshnessJson: the JSON of freshness(), written again only when its inputs change', async (t) => {
+  const at = (iso: string) => Date.parse(iso)
+  const actor = (watermark: string, maxTime: string, cutoff: number) => ({ watermark: at(watermark), maxTime: at(maxTime), cutoff }) as unknown as ActorStats
+  const stats = [actor('2026-11-02T10:00:00Z', '2026-11-02T10:02:00Z', at('2026-11-02T09:00:00Z')), actor('2026-11-02T10:01:00Z', '2026-11-02T10:03:00Z', -Infinity)]
+  // a run id that spells the spliced field, escaped inside its string
+  const run = { runId: 'r"ageMs":1}', cutoffIso: '2026-11-02T09:00:00.000Z', cutoff: at('2026-11-02T09:00:00Z'), finishedAt: '2026-11-02T09:05:00.000Z', durationMs: 1200 } as unknown as RunManifest
+  const cluster: Coverage = { nodes: 2, missing: ['auth/1'], unreachable: [], replaying: [] }
+  const w = new FreshnessJson()
+  for (const [r, s, lag, age, c] of [
+    [run, stats, 5, 0, null],
+    [run, stats, 5, 1234, null],
+    [null, stats, null, 7, cluster],
+    [run, [], 0, 3, cluster],
+    [run, stats, 9, 250, cluster],
+  ] as const) {
+    t.equal(w.write(r, s as ActorStats[], lag, age, c), JSON.stringify(freshness(r, s as ActorStats[], lag, age, c)), `age ${age}`)
+  }
+  // the same inputs: the parts written before are reused (stats edited in place would not show)
+  const same = new FreshnessJson()
+  const mutable = [actor('2026-11-02T10:00:00Z', '2026-11-02T10:02:00Z', -Infinity)]
+  const first = JSON.parse(same.write(null, mutable, 1, 10)) as { speed: { maxEventTime: string; ageMs: number } }
+  ;(mutable[0] as { maxTime: number }).maxTime = at('2026-11-02T11:00:00Z')
+  const second = JSON.parse(same.write(null, mutable, 1, 20)) as { speed: { maxEventTime: string; ageMs: number } }
+  t.equal(second.speed.maxEventTime, first.speed.maxEventTime, 'reused while the stats array is the same one')
+  t.equal(second.speed.ageMs, 20, 'the age is always this request\'s')
+  const third = JSON.parse(same.write(null, [...mutable], 1, 30)) as { speed: { maxEventTime: string } }
+  t.equal(third.speed.maxEventTime, '2026-11-02T11:00:00.000Z', 'a new stats array is written anew')
 })
