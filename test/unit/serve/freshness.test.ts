@@ -4,8 +4,7 @@
 import t from 'tap'
 import { freshness, FreshnessJson, StatsCache } from '../../../src/serve/freshness.js'
 import type { RunManifest } from '../../../src/batch/runs.js'
-import type { Coverage } from '../../../src/serve/sources.js'
-import type { SpeedSource } from '../../../src/serve/sources.js'
+import type { Coverage, SpeedSource } from '../../../src/serve/sources.js'
 import type { ActorStats } from '../../../actors/worker.js'
 
 function fakeSpeed() {
