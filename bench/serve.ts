@@ -13,16 +13,20 @@
 // was written (all its connections busy), and the share of requests the server itself handled within
 // 10 ms by its own latency histogram, and the share of time threshold reads
 // held the workers; writes bench/results/serve.json, with each paced run's
-// slowest request per 100 ms (timelines). The speed layer has the
+// slowest request per 100 ms (timelines). Last, the floor rows: each load
+// against a bare Fastify route on the same thread answering the top-10 query's
+// bytes, what the load tool and HTTP cost on this machine. The speed layer has the
 // worker threads a serving node gets (PULSE_SPEED_WORKERS, else one core fewer
 // than the machine's: servingWorkers in actors/speed-layer.ts).
 //   node --expose-gc dist/bench/serve.js [events/s] [requests/s] [seconds] [paced,autocannon]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import Fastify from 'fastify'
 import { EventGenerator, DEFAULT_GENERATOR_OPTIONS, intensityForRate } from '../src/generator/generator.js'
 import type { GeneratedRecord } from '../src/generator/generator.js'
 import { runGenerator } from '../src/generator/run.js'
@@ -163,6 +167,44 @@ async function served(url: string): Promise<{ total: number; within10ms: number;
   return { total: count('+Inf'), within10ms: count('0.01'), joined: joined === null ? 0 : Number(joined[1]), heldSeconds }
 }
 
+/** The columns every row has: the load generator's figures. */
+function loadColumns(query: string, tool: LoadTool, requestRate: number, warmup: LoadResult, result: LoadResult): Row {
+  return {
+    query,
+    load: tool,
+    'target req/s': requestRate,
+    'req/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p90 ms': result.latency.p90,
+    'p99 ms': result.latency.p99,
+    'max ms': result.latency.max,
+    // the shape's warm-up just before (not in the other columns)
+    'warm-up p99 ms': warmup.latency.p99,
+    // of the latency, the part spent in the client before the request was written (paced load)
+    'client wait p99 ms': result.client?.waitP99 ?? '-',
+    // of that wait, the load generator's own lateness (its timer, waiting for a core)
+    'client late p99 ms': result.client?.timerLateP99 ?? '-',
+    errors: result.errors + result.non2xx + result.timeouts,
+  }
+}
+
+const FLOOR_QUERY = 'floor: the top-10 answer from a bare Fastify route'
+/** The floor rows' columns that only a Pulse server has. */
+const NOT_PULSE: Row = { 'server ≤10 ms %': '-', 'waited for a read %': '-', 'workers held %': '-', 'loop p99 ms': '-', 'loop max ms': '-', 'events/s applied': 0 }
+
+/**
+ * A Fastify route with nothing behind it, answering a fixed body, on this
+ * thread: what the load generator and HTTP on this machine cost without Pulse
+ * (autocannon's bursts alone gave p99 9-26 ms against it; docs/serving.md).
+ */
+async function floorServer(body: string): Promise<{ url: string; close(): Promise<void> }> {
+  const app = Fastify()
+  app.get('/floor', async (_req, reply) => reply.type('application/json; charset=utf-8').send(body))
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}/floor`, close: () => app.close() }
+}
+
 /** Appends the reel's records to the log at `rate` per second until they run out or `signal` aborts. */
 async function feed(log: InProcessLog, reel: RecordReel, rate: number, signal: AbortSignal): Promise<void> {
   const t0 = performance.now()
@@ -236,21 +278,7 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
       const server1 = await served(server.url)
       const inServer = server1.total - server0.total
       rows.push({
-        query: `${shape.name}${label}`,
-        load: tool,
-        'target req/s': requestRate,
-        'req/s': Math.round(result.requests.average),
-        'p50 ms': result.latency.p50,
-        'p90 ms': result.latency.p90,
-        'p99 ms': result.latency.p99,
-        'max ms': result.latency.max,
-        // the shape's warm-up just before (not in the other columns)
-        'warm-up p99 ms': warmup.latency.p99,
-        // of the latency, the part spent in the client before the request was written (paced load)
-        'client wait p99 ms': result.client?.waitP99 ?? '-',
-        // of that wait, the load generator's own lateness (its timer, waiting for a core)
-        'client late p99 ms': result.client?.timerLateP99 ?? '-',
-        errors: result.errors + result.non2xx + result.timeouts,
+        ...loadColumns(`${shape.name}${label}`, tool, requestRate, warmup, result),
         // from parsing the request to sending the reply: the query path, without the queueing before it
         'server ≤10 ms %': inServer === 0 ? 0 : Math.round(((server1.within10ms - server0.within10ms) / inServer) * 1000) / 10,
         // requests that found no read within the staleness bound and waited for one to the workers
@@ -270,6 +298,14 @@ export async function runServeBench(eventRate = 50_000, requestRate = 2_000, sec
   await feeding
   for (let last = -1, now = await applied(); now !== last; last = now, now = await applied()) await sleep(500)
   await measure(' (peer: ingestion stopped)')
+  // the load tools' floor: the same answer's bytes from a bare route on this thread
+  const floor = await floorServer(await (await fetch(server.url + shapes[1]!.path)).text())
+  for (const tool of tools) {
+    const warmup = await load(tool, floor.url, requestRate, SHAPE_WARMUP_S)
+    const result = await load(tool, floor.url, requestRate, seconds)
+    rows.push({ ...loadColumns(FLOOR_QUERY, tool, requestRate, warmup, result), ...NOT_PULSE })
+  }
+  await floor.close()
   stop.abort()
   await consuming
   batch.close()
