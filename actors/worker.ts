@@ -48,7 +48,7 @@ export type Task =
   /** the worker's garbage-collection pauses since it started (gc-pauses.ts) */
   | { op: 'gc' }
   /** phase 1 of a threshold read: holds the state, answers a RankOpened (null: no group selected) */
-  | { op: 'rank'; view: string; filter: GroupFilter; measure: number; k: number }
+  | { op: 'rank'; view: string; filter: GroupFilter; measure: number; k: number; ties?: boolean }
   /** phase 2: the held groups at or above their window's threshold (null: hold expired) */
   | { op: 'rankAbove'; token: number; thresholds: Array<[number | null, number]> }
   /** phase 3: the named held groups, serialized, ending the hold (null: hold expired) */
@@ -266,7 +266,7 @@ function run(task: Task): unknown {
       const ranked = held.ranked()
       const token = nextToken++
       holds.set(token, { view, held, ranked, timer: setTimeout(() => endHold(token, true), data.rankHoldMs), since: performance.now() })
-      return { token, top: ranked.top(task.k) } satisfies RankOpened
+      return { token, top: ranked.top(task.k, task.ties === true) } satisfies RankOpened
     }
     case 'rankAbove': {
       const h = holds.get(task.token)

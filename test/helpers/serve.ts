@@ -26,7 +26,7 @@ export interface ServingFixture extends PulseApp {
   close(): Promise<void>
 }
 
-export async function servingFixture(options: { seed?: number; count?: number; batch?: boolean } & Partial<Pick<AppOptions, 'adminToken' | 'triggerBatch'>> = {}): Promise<ServingFixture> {
+export async function servingFixture(options: { seed?: number; count?: number; batch?: boolean; workers?: number } & Partial<Pick<AppOptions, 'adminToken' | 'triggerBatch'>> = {}): Promise<ServingFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'pulse-serve-'))
   const store = new LocalStore(dir)
   const input = records(options.seed ?? 21, options.count ?? 20_000)
@@ -35,7 +35,7 @@ export async function servingFixture(options: { seed?: number; count?: number; b
   const cutoff = Math.floor(times[Math.floor(times.length / 2)]! / HOUR) * HOUR
   if (options.batch !== false) await publishBatchSide(store, input, cutoff)
 
-  const layer = new SpeedLayer(store, { workers: 2, actor: { retentionMs: 12 * HOUR } })
+  const layer = new SpeedLayer(store, { workers: options.workers ?? 2, actor: { retentionMs: 12 * HOUR } })
   const batch = new StoreBatchSource(store, { pollMs: 200, beforeSwap: (run) => layer.setCutoff(run.cutoff) })
   await batch.start()
   const log = new InProcessLog({ partitions: 4, capacity: 1_000_000 })

@@ -109,8 +109,12 @@ export class RankedGroups {
     list.values.push(this.values[i]!)
   }
 
-  /** Phase 1: per window, k groups with the largest values (any of those tied at the k-th). */
-  top(k: number): RankList {
+  /**
+   * Phase 1: per window, k groups with the largest values (any of those tied
+   * at the k-th), or with `ties`, every group tied at the k-th as well: then a
+   * sole holder's list is the candidates themselves (RankSession.candidates).
+   */
+  top(k: number, ties = false): RankList {
     const byWindow = new Map<number | null, number[]>()
     for (let i = 0; i < this.windows.length; i++) {
       const w = this.windows[i]!
@@ -121,7 +125,13 @@ export class RankedGroups {
     const out = emptyList()
     const values = this.values
     for (const members of byWindow.values()) {
-      const chosen = members.length <= k ? members : largest(members, values, k)
+      let chosen = members.length <= k ? members : largest(members, values, k)
+      if (ties && chosen !== members) {
+        // the least chosen is the k-th value; no group left out is above it
+        let least = Infinity
+        for (const i of chosen) if (values[i]! < least) least = values[i]!
+        chosen = members.filter((i) => values[i]! >= least)
+      }
       for (const i of chosen) this.push(out, i)
     }
     return out
@@ -256,6 +266,12 @@ export function candidates(lists: readonly RankList[], two: PhaseTwo, k: number)
 export interface RankSession {
   /** phase 1: each holder's top k per window */
   readonly tops: RankList[]
+  /**
+   * When one holder holds every group selected and listed its ties at the
+   * k-th place in phase 1 (RankedGroups.top), its groups' identities: the
+   * exact candidates, so phase 2 is not needed (fetch them, or release).
+   */
+  readonly candidates?: readonly string[] | undefined
   /** phase 2: each holder's groups at or above their window's threshold (same order as tops) */
   above(thresholds: Thresholds): Promise<RankList[]>
   /** phase 3: the named groups, merged over the holders; ends the session */

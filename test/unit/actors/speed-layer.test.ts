@@ -233,6 +233,34 @@ t.test('a threshold read sees one state per worker from its first phase to its l
   await consuming
 })
 
+t.test("a lone worker's threshold read names its candidates in phase 1: every group that can be in a top k, ties included", async (t) => {
+  const view = CATALOG.find((v) => v.name === 'video_realtime_popular_videos')!
+  const one = new SpeedLayer(store, { workers: 1, prefix: 's/', actor })
+  t.teardown(() => one.close())
+  await runEmbedded(await filled(), one, { untilCaughtUp: true })
+  const k = 3
+  const session = await one.rank(view.name, {}, 0, k)
+  const listed = session.candidates
+  const full = await one.query(view.name)
+  const fetched = await session.fetch(listed ?? [])
+  t.ok(listed !== undefined, 'one worker: the candidates are named')
+  // the full read's groups that can be in a window's top k: at least its k-th largest play count
+  const byWindow = new Map<number | null, number[]>()
+  for (const g of full.groups.values()) byWindow.set(g.window, [...(byWindow.get(g.window) ?? []), g.states[0] as number])
+  const kth = new Map([...byWindow].map(([w, xs]) => [w, xs.length < k ? -Infinity : xs.sort((a, b) => b - a)[k - 1]!]))
+  const keep = [...full.groups].filter(([, g]) => (g.states[0] as number) >= kth.get(g.window)!).map(([id]) => id)
+  t.same(new Set(listed), new Set(keep), `${keep.length} groups in ${byWindow.size} windows`)
+  t.ok(keep.length > k * byWindow.size, 'some windows tie at the k-th place')
+  t.same([...fetched.groups.keys()].sort(), [...keep].sort(), 'fetched whole')
+
+  const two = new SpeedLayer(store, { workers: 2, prefix: 't/', actor })
+  t.teardown(() => two.close())
+  await runEmbedded(await filled(), two, { untilCaughtUp: true })
+  const split = await two.rank(view.name, {}, 0, k)
+  t.equal(split.candidates, undefined, 'two workers: phase 2 decides')
+  split.release()
+})
+
 t.test('a snapshot leaves the actors that changed nothing since their stored snapshot; the restored state is whole', async (t) => {
   const layer = new SpeedLayer(store, { workers: 2, prefix: 'q/', actor })
   const log = await filled(0, 5_000)

@@ -69,6 +69,46 @@ t.test('counts: random splits over 1–4 holders, with many ties, keep every gro
   t.ok(candidatesSeen < groupsSeen, `fewer candidates (${candidatesSeen}) than groups (${groupsSeen})`)
 })
 
+t.test("with ties listed, a sole holder's phase 1 is exactly the groups that can be in a top k; with several, thresholds still keep them all", async (t) => {
+  const rng = new Rng(11)
+  let sole = 0
+  let tied = 0
+  for (let trial = 0; trial < 300; trial++) {
+    const holders = 1 + rng.int(3)
+    const k = 1 + rng.int(6)
+    const held: Group[][] = Array.from({ length: holders }, () => [])
+    const totals = new Map<string, { window: number; total: number }>()
+    for (let w = 0; w < 1 + rng.int(3); w++) {
+      for (let key = 0; key < 1 + rng.int(40); key++) {
+        for (let h = 0; h < holders; h++) {
+          if (holders > 1 && rng.float() < 0.3) continue
+          const window = w * 60_000
+          const count = rng.int(1 + rng.int(6)) // small values: ties everywhere
+          held[h]!.push({ window, key: [`v${key}`], states: [count] })
+          const id = groupId(window, [`v${key}`])
+          totals.set(id, { window, total: (totals.get(id)?.total ?? 0) + count })
+        }
+      }
+    }
+    const ranked = held.filter((g) => g.length > 0).map((g) => RankedGroups.of(popular, 0, g))
+    const keep = mustKeep(totals, k)
+    const tops = ranked.map((r) => r.top(k, true))
+    if (ranked.length === 1) {
+      const listed = new Set(tops[0]!.ids)
+      if (listed.size !== keep.size || [...keep].some((id) => !listed.has(id))) t.fail(`trial ${trial}: k ${k}: listed ${[...listed].join(' ')}, must keep ${[...keep].join(' ')}`)
+      sole++
+      if (listed.size > k * new Set([...totals.values()].map((g) => g.window)).size) tied++
+      continue
+    }
+    const two = phaseTwo(tops, k)
+    const chosen = new Set(candidates(ranked.map((r) => r.above(two.thresholds)), two, k))
+    const missing = [...keep].filter((id) => !chosen.has(id))
+    if (missing.length > 0) t.fail(`trial ${trial}: ${holders} holders, k ${k}: missing ${missing.join(', ')}`)
+  }
+  t.ok(sole > 50, `${sole} trials with a sole holder`)
+  t.ok(tied > 0, `${tied} of them listed more than k per window (ties at the k-th)`)
+})
+
 t.test('a window of fewer than k groups lists them all; a large spread prunes to about k', async (t) => {
   const groups = (h: number): Group[] => [
     ...Array.from({ length: 1000 }, (_, i) => ({ window: 0, key: [`v${i}`], states: [i === 0 ? 5000 : (i * (h + 3)) % 97] })),
