@@ -21,8 +21,16 @@ export class SlotRanking {
   private values = new Float64Array(256)
   private readonly tables: GroupTable[] = []
   private readonly slots: number[] = []
-  /** groups held by more than one actor: their further (table, slot) pairs */
-  private readonly more = new Map<number, Array<[GroupTable, number]>>()
+  // A group held by more than one actor: its further (table, slot) pairs, in the
+  // order taken, chained in flat arrays (a map of small arrays cost an allocation
+  // per pair, and most groups of a popular-videos window are held by every actor)
+  private readonly moreTables: GroupTable[] = []
+  private readonly moreSlots: number[] = []
+  /** per further pair, the next of its group's (-1: none) */
+  private readonly moreNext: number[] = []
+  /** per group, its first and last further pair, plus one (0: none) */
+  private moreHead = new Int32Array(256)
+  private moreTail = new Int32Array(256)
   private readonly index: GroupIndex
   private readonly key: Scalar[]
   private readonly ops: MeasureOps<unknown>[]
@@ -62,15 +70,20 @@ export class SlotRanking {
         this.merged.set(at, state)
         this.values[at] = (op.result(state) as number | null) ?? 0
       }
-      const more = this.more.get(at)
-      if (more === undefined) this.more.set(at, [[table, slot]])
-      else more.push([table, slot])
+      const e = this.moreSlots.length
+      this.moreTables.push(table)
+      this.moreSlots.push(slot)
+      this.moreNext.push(-1)
+      const tail = this.moreTail[at]!
+      if (tail === 0) this.moreHead[at] = e + 1
+      else this.moreNext[tail - 1] = e
+      this.moreTail[at] = e + 1
       return
     }
     if (n === this.values.length) {
-      const grown = new Float64Array(n * 2)
-      grown.set(this.values)
-      this.values = grown
+      this.values = grown(this.values, n * 2)
+      this.moreHead = grown(this.moreHead, n * 2)
+      this.moreTail = grown(this.moreTail, n * 2)
     }
     this.values[n] = (op.result(table.state(this.measure, slot)) as number | null) ?? 0
     this.windows.push(window)
@@ -88,11 +101,19 @@ export class SlotRanking {
     const at = this.index.get(window, key)
     if (at === undefined) return undefined
     const g = this.tables[at]!.group(this.slots[at]!)
-    const more = this.more.get(at)
-    if (more === undefined) return g
     // merge never changes its inputs: the live states stay as they are
     const ops = this.ops
-    for (const [table, slot] of more) for (let i = 0; i < ops.length; i++) g.states[i] = ops[i]!.merge(g.states[i], table.state(i, slot))
+    for (let e = this.moreHead[at]! - 1; e >= 0; e = this.moreNext[e]!) {
+      const table = this.moreTables[e]!
+      const slot = this.moreSlots[e]!
+      for (let i = 0; i < ops.length; i++) g.states[i] = ops[i]!.merge(g.states[i], table.state(i, slot))
+    }
     return g
   }
+}
+
+function grown<T extends Float64Array | Int32Array>(a: T, n: number): T {
+  const out = new (a.constructor as new (n: number) => T)(n)
+  out.set(a)
+  return out
 }
