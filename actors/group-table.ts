@@ -332,7 +332,8 @@ export function readWindows(r: Reader): Float64Array {
 
 const ARRAYS = { f64: Float64Array, u32: Uint32Array, u8: Uint8Array }
 
-function grow<T extends Float64Array | Uint32Array | Uint8Array>(col: T, cap: number): T {
+/** A copy of a typed column in a new one of `cap` entries (the rest zeros). */
+export function grow<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(col: T, cap: number): T {
   const out = new (col.constructor as new (n: number) => T)(cap)
   out.set(col)
   return out

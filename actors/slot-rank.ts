@@ -14,6 +14,7 @@ import { compile, groupId, GroupIndex } from '../views/state/partial.js'
 import type { Group } from '../views/state/partial.js'
 import type { MeasureOps } from '../views/state/measures.js'
 import { RankedGroups } from '../views/state/rank.js'
+import { grow } from './group-table.js'
 import type { GroupTable } from './group-table.js'
 
 export class SlotRanking {
@@ -81,9 +82,9 @@ export class SlotRanking {
       return
     }
     if (n === this.values.length) {
-      this.values = grown(this.values, n * 2)
-      this.moreHead = grown(this.moreHead, n * 2)
-      this.moreTail = grown(this.moreTail, n * 2)
+      this.values = grow(this.values, n * 2)
+      this.moreHead = grow(this.moreHead, n * 2)
+      this.moreTail = grow(this.moreTail, n * 2)
     }
     this.values[n] = (op.result(table.state(this.measure, slot)) as number | null) ?? 0
     this.windows.push(window)
@@ -110,10 +111,4 @@ export class SlotRanking {
     }
     return g
   }
-}
-
-function grown<T extends Float64Array | Int32Array>(a: T, n: number): T {
-  const out = new (a.constructor as new (n: number) => T)(n)
-  out.set(a)
-  return out
 }
