@@ -127,9 +127,8 @@ export class RankedGroups {
     for (const members of byWindow.values()) {
       let chosen = members.length <= k ? members : largest(members, values, k)
       if (ties && chosen !== members) {
-        // the least chosen is the k-th value; no group left out is above it
-        let least = Infinity
-        for (const i of chosen) if (values[i]! < least) least = values[i]!
+        // the heap's root, its least, is the k-th value; no group left out is above it
+        const least = values[chosen[0]!]!
         chosen = members.filter((i) => values[i]! >= least)
       }
       for (const i of chosen) this.push(out, i)
@@ -148,7 +147,7 @@ export class RankedGroups {
   }
 }
 
-/** The k members with the largest values: a bounded min-heap, O(n log k). */
+/** The k members with the largest values: a bounded min-heap, O(n log k), its root (first) the least of them. */
 function largest(members: readonly number[], values: Float64Array, k: number): number[] {
   const heap: number[] = []
   const less = (a: number, b: number) => values[a]! < values[b]!
